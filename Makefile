@@ -1,0 +1,36 @@
+# Dateline: `make chat` serves the chat page, `make test` runs the tests. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEFAULT_MODEL := qwen2.5-coder-1.5b
+TEST_MODEL := smollm2-135m
+
+# Nothing is ever fetched from a model hub at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install models chat test clean-index
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# The CPU build of torch first: anything that pulls another torch drags in several GB of CUDA.
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
+	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(INSTALLED)
+
+models: install
+	$(BIN)/dateline models pull $(DEFAULT_MODEL)
+
+chat: models
+	$(BIN)/dateline ingest --if-empty data/sample
+	$(BIN)/dateline chat --host 127.0.0.1 --port 7860
+
+test: install
+	$(BIN)/dateline models pull $(TEST_MODEL)
+	$(BIN)/dateline models pull $(DEFAULT_MODEL)
+	$(BIN)/python -m pytest

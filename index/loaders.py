@@ -1,0 +1,177 @@
+"""Load: files and directories -> RawDocument records, one loader per file type (a registry, not an if-chain)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+
+@dataclass
+class RawDocument:
+    """One article as read from disk, before cleaning. `hints` carries metadata the format itself provides."""
+
+    id: str
+    path: Path
+    text: str
+    kind: str
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as articles; the message names the file and the reason."""
+
+
+Loader = Callable[[Path, bytes], list[RawDocument]]
+LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    def decorate(loader: Loader) -> Loader:
+        for suffix in suffixes:
+            LOADERS[suffix] = loader
+        return loader
+
+    return decorate
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8, else the encoding charset-normalizer detects; binary files are refused."""
+    if not data.strip():
+        raise LoadError(f"{path}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise LoadError(f"{path}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        matches = list(from_bytes(data))
+        if not matches:
+            raise LoadError(f"{path}: not valid text in any known encoding") from None
+        # Among equally clean decodings, Windows-1252 is by far the most common for Western news pages.
+        cleanest = [m for m in matches if m.chaos == matches[0].chaos]
+        chosen = next((m for m in cleanest if m.encoding == "cp1252"), cleanest[0])
+        return str(chosen)
+
+
+@register_loader(".txt", ".md", ".markdown")
+def load_text(path: Path, data: bytes) -> list[RawDocument]:
+    return [RawDocument(id=path.name, path=path, text=decode_text(path, data), kind="text")]
+
+
+@register_loader(".html", ".htm")
+def load_html(path: Path, data: bytes) -> list[RawDocument]:
+    import trafilatura
+
+    html = decode_text(path, data)
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
+    if extracted is None or not (extracted.text or "").strip():
+        raise LoadError(f"{path}: no article text found in the HTML")
+    hints = {
+        "title": extracted.title,
+        "author": extracted.author,
+        "outlet": extracted.sitename,
+        "url": extracted.url,
+        "published": extracted.date,
+    }
+    body = extracted.text
+    if extracted.title and not body.startswith(extracted.title):
+        body = f"{extracted.title}\n\n{body}"
+    return [
+        RawDocument(
+            id=path.name, path=path, text=body, kind="html", hints={k: v for k, v in hints.items() if v}
+        )
+    ]
+
+
+_RECORD_FIELDS = {
+    "text": ("text", "content", "body"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "published": ("published", "date", "publish_date"),
+    "outlet": ("source", "outlet", "site"),
+    "author": ("author", "authors"),
+}
+
+
+def _record_to_document(path: Path, record: object, where: str) -> RawDocument:
+    if not isinstance(record, dict):
+        raise LoadError(f"{path}{where}: expected a JSON object with a text field")
+    values: dict[str, str] = {}
+    for name, keys in _RECORD_FIELDS.items():
+        for key in keys:
+            value = record.get(key)
+            if isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            if value not in (None, ""):
+                values[name] = str(value)
+                break
+    if "text" not in values:
+        raise LoadError(f"{path}{where}: record has no text (expected one of text, content, body)")
+    record_id = record.get("id")
+    if record_id in (None, ""):
+        raise LoadError(f"{path}{where}: record has no id")
+    text = values.pop("text")
+    title = values.get("title")
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return RawDocument(id=str(record_id), path=path, text=text, kind="json", hints=values)
+
+
+@register_loader(".jsonl")
+def load_jsonl(path: Path, data: bytes) -> list[RawDocument]:
+    documents = []
+    for number, line in enumerate(decode_text(path, data).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LoadError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+        documents.append(_record_to_document(path, record, f":{number}"))
+    return documents
+
+
+@register_loader(".json")
+def load_json(path: Path, data: bytes) -> list[RawDocument]:
+    try:
+        parsed = json.loads(decode_text(path, data))
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from None
+    records = parsed if isinstance(parsed, list) else [parsed]
+    return [_record_to_document(path, record, f" record {i}") for i, record in enumerate(records, start=1)]
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Every file under `paths` (directories recursively, symlink loops ignored), in a stable order."""
+    for path in paths:
+        if not path.exists():
+            raise LoadError(f"{path}: no such file or directory")
+        if path.is_dir():
+            seen: set[Path] = set()
+            for child in sorted(path.rglob("*")):
+                resolved = child.resolve()
+                if child.is_file() and resolved not in seen and not child.name.startswith("."):
+                    seen.add(resolved)
+                    yield child
+        else:
+            yield path
+
+
+def load_file(path: Path, max_bytes: int) -> list[RawDocument]:
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        known = " ".join(sorted(LOADERS))
+        raise LoadError(f"{path}: unsupported file type {path.suffix or '(none)'!r} (supported: {known})")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (raise max_file_mb)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return loader(path, data)

@@ -1,0 +1,42 @@
+"""The records the write path produces and the store keeps: Article and Chunk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+
+class Article(BaseModel):
+    """One cleaned news article. `text` is the cleaned body every offset points into."""
+
+    id: str
+    title: str
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: date | None = None
+    lang: str | None = None
+    path: str | None = None
+    hash: str = ""
+
+    @property
+    def published_day(self) -> int:
+        """Days since 0001-01-01, so Chroma can filter publication dates as a number (-1: unknown)."""
+        return self.published.toordinal() if self.published else -1
+
+
+class Chunk(BaseModel):
+    """A slice of an article: `text == article.text[start:end]`; `header` names its article for embedding."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    header: str
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.header}\n{self.text}"

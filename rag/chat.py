@@ -1,0 +1,106 @@
+"""Answering: question -> retrieve -> compose -> generate -> verify -> Answer, as a stream of events.
+
+The CLI and the chat page both consume `answer_events`: sources arrive first (as soon as retrieval is done), then
+tokens as the model writes them, then the verified Answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from index.store import Store
+from rag.compose import Passage, compose
+from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
+from rag.llms import LLMError, load_llm
+from rag.records import Answer
+from rag.retrieve import retrieve
+from rag.verify import ABSTENTION, verify
+
+MAX_QUESTION_CHARS = 1000
+
+
+class QuestionError(ValueError):
+    pass
+
+
+@dataclass
+class SourcesEvent:
+    passages: list[Passage]
+
+
+@dataclass
+class TokenEvent:
+    text: str
+
+
+@dataclass
+class AnswerEvent:
+    answer: Answer
+
+
+def check_question(question: str) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise QuestionError("the question is empty: ask something, e.g. \"When did Putin last visit Pyongyang?\"")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
+        )
+    return question
+
+
+def answer_events(
+    question: str, store: Store, settings, as_of: date | None = None, llm_spec: str | None = None
+) -> Iterator[SourcesEvent | TokenEvent | AnswerEvent]:
+    question = check_question(question)
+    spec = llm_spec or settings.llm
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    llm = load_llm(spec, settings)  # fails fast on an unknown backend or a missing model, before any work
+    timings["load_s"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    passages = compose(question, retrieve(question, store, settings, as_of), settings)
+    timings["retrieve_s"] = time.perf_counter() - mark
+    yield SourcesEvent(passages)
+
+    result = Answer(question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec)
+    if not passages:
+        result.reason = "nothing relevant retrieved"
+    else:
+        mark = time.perf_counter()
+        if llm is None:
+            raw = extractive_answer(question, passages)
+            timings["ttft_s"] = time.perf_counter() - mark
+            yield TokenEvent(raw)
+        else:
+            messages = build_messages(question, passages)
+            result.prompt_tokens = count_prompt_tokens(llm, messages)
+            pieces = []
+            try:
+                for piece in stream_llm(llm, messages):
+                    if not pieces:
+                        timings["ttft_s"] = time.perf_counter() - mark
+                    pieces.append(piece)
+                    yield TokenEvent(piece)
+            except Exception as exc:  # a backend failure, never a traceback to the user
+                raise LLMError(f"{spec}: generation failed: {exc}") from None
+            raw = "".join(pieces)
+        timings["generate_s"] = time.perf_counter() - mark
+        text, sentences, citations, abstained = verify(raw, passages, settings.embed_model)
+        result.answer, result.sentences, result.citations, result.abstained = text, sentences, citations, abstained
+        if abstained:
+            result.reason = "the model said the sources do not answer" if not sentences else "no sentence verified"
+    timings["total_s"] = time.perf_counter() - started
+    result.timings = {k: round(v, 3) for k, v in timings.items()}
+    yield AnswerEvent(result)
+
+
+def ask(question: str, store: Store, settings, as_of: date | None = None, llm_spec: str | None = None) -> Answer:
+    for event in answer_events(question, store, settings, as_of, llm_spec):
+        if isinstance(event, AnswerEvent):
+            return event.answer
+    raise AssertionError("answer_events always ends with an AnswerEvent")

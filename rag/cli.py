@@ -1,0 +1,216 @@
+"""The `dateline` command: a thin layer over the library that renders its records."""
+
+from __future__ import annotations
+
+import functools
+from contextlib import nullcontext
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from index.embed import EmbeddingModelError
+from index.loaders import LoadError
+from index.store import StoreError
+from rag.chat import QuestionError
+from rag.llms import LLMError
+from rag.models import PRESETS, ModelCache, ModelError, get_preset
+from rag.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="Dateline: answers about news articles, with citations you can check.", no_args_is_help=True)
+models_app = typer.Typer(help="List and download LLM model presets.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+console = Console()
+err = Console(stderr=True)
+
+USER_ERRORS = (SettingsError, ModelError, LLMError, LoadError, QuestionError, StoreError, EmbeddingModelError)
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Index directory [default: HOME/index].")]
+ChromaUrl = Annotated[Optional[str], typer.Option("--chroma-url", help="Use a Chroma server at http://HOST:PORT.")]
+LlmSpec = Annotated[Optional[str], typer.Option("--llm", help="BACKEND[:MODEL], e.g. llamacpp:smollm2-135m, extractive.")]
+TopK = Annotated[Optional[int], typer.Option("--top-k", help="Sources handed to the model.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def user_errors(command):
+    """Known problems become one line on stderr and exit status 2 — never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except USER_ERRORS as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _parse_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f"bad {name} {value!r}: use YYYY-MM-DD, e.g. 2024-01-21") from None
+
+
+def _store(settings: Settings):
+    from index.store import open_store
+
+    return open_store(settings)
+
+
+@app.command()
+@user_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .json .jsonl).")],
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the index already has articles.")] = False,
+    as_json: AsJson = False,
+):
+    """Index articles; unchanged ones are not embedded again."""
+    from index.pipeline import ingest as run_ingest
+
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
+    store = _store(settings)
+    if if_empty and store.article_count():
+        console.print(f"the index at {settings.index_dir} already has {store.article_count()} articles; not ingesting")
+        return
+    with err.status("Ingesting…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
+        summary = run_ingest(paths, store, settings, report=lambda line: err.print(f"[yellow]skip:[/] {escape(line)}"))
+    if as_json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        console.print(
+            f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
+            f"skipped {summary.skipped}, failed {summary.failed}; {summary.chunks} chunks in {summary.seconds:.1f}s"
+        )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Answer as if today were YYYY-MM-DD.")] = None,
+    llm: LlmSpec = None,
+    top_k: TopK = None,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+    as_json: AsJson = False,
+):
+    """Answer a question from the indexed articles, citing the passages."""
+    from rag.chat import ask as run_ask
+
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, top_k=top_k)
+    store = _store(settings)
+    when = _parse_date(as_of, "--as-of")
+    if store.article_count() == 0:
+        raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
+    with err.status("Thinking…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
+        answer = run_ask(question, store, settings, when)
+    if as_json:
+        print(json.dumps(answer.to_public_json(), ensure_ascii=False))
+        return
+    from ui.render import answer_to_terminal
+
+    console.print(answer_to_terminal(answer))
+
+
+@app.command()
+@user_errors
+def sources(data_dir: DataDir = None, chroma_url: ChromaUrl = None, as_json: AsJson = False):
+    """List the indexed articles."""
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
+    rows = _store(settings).articles()
+    if as_json:
+        print(json.dumps([
+            {"id": a.id, "title": a.title, "outlet": a.outlet,
+             "published": a.published.isoformat() if a.published else None, "chunks": n}
+            for a, n in rows
+        ]))
+        return
+    table = Table("id", "title", "outlet", "published", "chunks")
+    for article, n in rows:
+        table.add_row(article.id, article.title, article.outlet or "", str(article.published or "unknown"), str(n))
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def chat(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+    llm: LlmSpec = None,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+):
+    """Serve the chat page."""
+    from ui.app import serve
+
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm)
+    serve(settings, host=host, port=port)
+
+
+@models_app.command("list")
+@user_errors
+def models_list(as_json: AsJson = False):
+    """Presets with their size, sha256 and whether they are downloaded."""
+    cache = ModelCache(load_settings().model_cache)
+    rows = [
+        {"name": p.name, "size": p.size, "sha256": p.sha256, "present": cache.is_present(p),
+         "path": str(cache.path_of(p)), "description": p.description}
+        for p in PRESETS.values()
+    ]
+    if as_json:
+        print(json.dumps(rows))
+        return
+    table = Table("name", "size", "sha256", "present", "description")
+    for row in rows:
+        table.add_row(row["name"], f"{row['size'] / 1e6:,.0f} MB", row["sha256"][:16] + "…",
+                      "yes" if row["present"] else "no", row["description"])
+    console.print(table)
+
+
+@models_app.command("pull")
+@user_errors
+def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `dateline models list`).")]):
+    """Download a preset into the model cache and verify its sha256."""
+    preset = get_preset(name)
+    cache = ModelCache(load_settings().model_cache)
+    if sys.stderr.isatty():
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                      console=err) as progress:
+            task = progress.add_task(preset.name, total=preset.size)
+
+            def show(what: str, done: int, total: int) -> None:
+                progress.update(task, description=f"{preset.name}: {what}", completed=done, total=total)
+
+            path = cache.pull(preset, show)
+    else:
+        last = {"what": None}
+
+        def show(what: str, done: int, total: int) -> None:
+            if what != last["what"]:
+                last["what"] = what
+                err.print(f"{preset.name}: {what} ({done / 1e6:,.0f}/{total / 1e6:,.0f} MB)")
+
+        path = cache.pull(preset, show)
+    console.print(f"{preset.name}: ready at {path} (sha256 verified)")
+
+
+def main() -> None:
+    app()

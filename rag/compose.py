@@ -1,0 +1,111 @@
+"""Compose: retrieved chunks -> numbered sources, compressed to the sentences that matter.
+
+On a 2-core CPU, llama.cpp reads ~20-30 prompt tokens a second, so prompt length is the latency. Each source is
+cut down to windows around its best-matching sentences, within a character budget shared by all sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from index.chunk import sentence_spans
+from index.embed import get_embedder
+from index.records import Article
+from rag.retrieve import Retrieved, wants_latest
+
+_WORD = re.compile(r"[a-z0-9]+")
+_WHEN = re.compile(r"^\s*(?:when|what (?:year|month|day|date)|since when|how long ago)\b", re.I)
+_DATE_LIKE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_STOP = frozenset(
+    "a an the of in on at to for and or is was were be been did do does what when where who whom which why how "
+    "with by from as that this it its his her their has have had not no yes than then there about into".split()
+)
+
+
+@dataclass
+class Passage:
+    """Source [n] as the model sees it: sentence spans of one article."""
+
+    n: int
+    article: Article
+    spans: list[tuple[int, int]]
+    scores: list[float]  # how well each span matches the question, parallel to `spans`
+
+    @property
+    def text(self) -> str:
+        return " ... ".join(self.article.text[s:e] for s, e in self.spans)
+
+    def label(self) -> str:
+        when = self.article.published.strftime("%d %B %Y") if self.article.published else "an unknown date"
+        return f"{self.article.outlet or self.article.title}, published {when}"
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _article_sentences(hits: list[Retrieved]) -> list[tuple[int, int]]:
+    """Sentences of the retrieved chunks of one article, in text order, without repeats from overlaps."""
+    article = hits[0].article
+    covered = sorted({(h.chunk.start, h.chunk.end) for h in hits})
+    spans = set()
+    for s, e in sentence_spans(article.text):
+        if article.text[s:e] == article.title:
+            continue
+        if any(cs <= s and e <= ce for cs, ce in covered):
+            spans.add((s, e))
+    return sorted(spans)
+
+
+def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage]:
+    """Pick the top_k articles and, in each, the best sentence windows within `settings.context_chars`."""
+    by_article: dict[str, list[Retrieved]] = {}
+    for hit in retrieved:
+        by_article.setdefault(hit.article.id, []).append(hit)
+    chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
+    if not chosen:
+        return []
+    if wants_latest(question):
+        chosen.sort(key=lambda hs: hs[0].article.published or date.min, reverse=True)
+    budget = max(settings.context_chars // len(chosen), 120)
+    embedder = get_embedder(settings.embed_model)
+    question_vector = embedder.embed([question])[0]
+    question_words = content_words(question)
+    wants_date = bool(_WHEN.match(question))
+    passages = []
+    for n, hits in enumerate(chosen, start=1):
+        article = hits[0].article
+        sentences = _article_sentences(hits)
+        vectors = embedder.embed([article.text[s:e] for s, e in sentences])
+        scores = []
+        for (s, e), vector in zip(sentences, vectors):
+            sentence = article.text[s:e]
+            overlap = len(question_words & content_words(sentence)) / (len(question_words) or 1)
+            score = sum(a * b for a, b in zip(question_vector, vector)) + 0.3 * overlap
+            if wants_date and _DATE_LIKE.search(sentence):
+                score += 0.15
+            scores.append(score)
+        picked = _pick_within_budget(sentences, scores, budget)
+        passages.append(
+            Passage(n=n, article=article, spans=[sentences[i] for i in picked], scores=[scores[i] for i in picked])
+        )
+    return passages
+
+
+def _pick_within_budget(sentences: list[tuple[int, int]], scores: list[float], budget: int) -> list[int]:
+    """The best sentences that fit the budget (always at least one), then their neighbours while room is left."""
+    picked: set[int] = set()
+    used = 0
+    ranked = sorted(range(len(sentences)), key=scores.__getitem__, reverse=True)
+    for candidates in (ranked, [j for i in ranked for j in (i - 1, i + 1)]):
+        for i in candidates:
+            if 0 <= i < len(sentences) and i not in picked:
+                length = sentences[i][1] - sentences[i][0]
+                if not picked or used + length <= budget:
+                    picked.add(i)
+                    used += length
+    return sorted(picked)

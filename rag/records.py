@@ -1,0 +1,66 @@
+"""The records the read path returns: Citation and Answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """Source [n] of an answer: the exact supporting span of one article (offsets into its cleaned text)."""
+
+    n: int
+    source: str
+    title: str
+    outlet: str | None = None
+    published: date | None = None
+    url: str | None = None
+    start: int
+    end: int
+    text: str
+
+
+class AnswerSentence(BaseModel):
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    verified: bool = False
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    sentences: list[AnswerSentence] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    abstained: bool = False
+    reason: str | None = None
+    as_of: date | None = None
+    llm: str = ""
+    timings: dict[str, float] = Field(default_factory=dict)
+    prompt_tokens: int | None = None
+
+    def to_public_json(self) -> dict:
+        """The documented `ask --json` shape."""
+        return {
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "reason": self.reason,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "llm": self.llm,
+            "citations": [
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "title": c.title,
+                    "outlet": c.outlet,
+                    "published": c.published.isoformat() if c.published else None,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in self.citations
+            ],
+            "sentences": [s.model_dump() for s in self.sentences],
+            "timings": self.timings,
+            "prompt_tokens": self.prompt_tokens,
+        }

@@ -1,0 +1,70 @@
+"""Retrieve: question -> the most relevant chunks, dense (Chroma) and lexical (BM25) fused, aware of dates.
+
+Dates: with `as_of`, only articles published on or before it count (undated articles too are left out, since
+nothing shows they existed then). Questions about the "last"/"latest"/"current" state rank the newest relevant
+evidence first, because in dated news the newest report is the one that can answer them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from index.embed import get_embedder
+from index.records import Article, Chunk
+from index.store import Store
+
+RRF_K = 60
+CANDIDATES_PER_SOURCE = 4
+MIN_DENSE_SCORE = 0.2
+RECENCY_WORDS = re.compile(
+    r"\b(last|latest|most recent(?:ly)?|recent(?:ly)?|current(?:ly)?|now|still|newest|so far|yet|as of)\b", re.I
+)
+
+
+@dataclass
+class Retrieved:
+    chunk: Chunk
+    article: Article
+    score: float  # fused rank score
+    dense: float  # cosine similarity to the question
+
+
+def wants_latest(question: str) -> bool:
+    return bool(RECENCY_WORDS.search(question))
+
+
+def retrieve(question: str, store: Store, settings, as_of: date | None = None) -> list[Retrieved]:
+    """Up to `settings.top_k * CANDIDATES_PER_SOURCE` chunks the manifest vouches for, best first."""
+    n = settings.top_k * CANDIDATES_PER_SOURCE
+    max_day = as_of.toordinal() if as_of else None
+    vector = get_embedder(settings.embed_model).embed([question])[0]
+    dense = store.dense_search(vector, n, max_day)
+    lexical = store.lexical_search(question, n * 2)
+    fused: dict[str, float] = {}
+    for hits in (dense, lexical):
+        for rank, hit in enumerate(hits):
+            fused[hit.chunk_id] = fused.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    dense_scores = {hit.chunk_id: hit.score for hit in dense}
+    known = store.chunks(list(fused))
+    results = []
+    for chunk_id, score in fused.items():
+        if chunk_id not in known:
+            continue
+        chunk, article = known[chunk_id]
+        if max_day is not None and not (0 <= article.published_day <= max_day):
+            continue
+        results.append(Retrieved(chunk, article, score, dense_scores.get(chunk_id, 0.0)))
+    if not results:
+        return []
+    missing = [r.chunk.embed_text for r in results if r.chunk.id not in dense_scores]
+    if missing:  # lexical-only hits: measure them on the same scale as the rest
+        vectors = get_embedder(settings.embed_model).embed(missing)
+        it = iter(vectors)
+        for r in results:
+            if r.chunk.id not in dense_scores:
+                r.dense = sum(a * b for a, b in zip(vector, next(it)))
+    results = [r for r in results if r.dense >= MIN_DENSE_SCORE]
+    results.sort(key=lambda r: r.score, reverse=True)
+    return results[:n]

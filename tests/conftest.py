@@ -1,0 +1,61 @@
+"""Shared fixtures. Real parts: Chroma on disk in a temp dir, the real MiniLM embeddings, real llama.cpp models
+from the model cache (`make test` pulls them first)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE = ROOT / "data" / "sample"
+REUTERS_SEED = SEEDS / "000_2391c0ab0d5c219e.txt"
+PARISIEN_SEED = SEEDS / "003_26919875a749789e.txt"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from rag.settings import load_settings
+
+    return load_settings(data_dir=tmp_path / "index")
+
+
+def _ingested(tmp_path_factory, name: str, paths: list[Path]):
+    from index.pipeline import ingest
+    from index.store import open_store
+    from rag.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp(name) / "index")
+    store = open_store(settings)
+    summary = ingest(paths, store, settings)
+    assert summary.failed == 0, summary.problems
+    return settings, store
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory):
+    """(settings, store) over ../shared/seeds, ingested once per test session."""
+    return _ingested(tmp_path_factory, "seeds", [SEEDS])
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    """(settings, store) over the bundled sample corpus, ingested once per test session."""
+    return _ingested(tmp_path_factory, "sample", [SAMPLE])
+
+
+def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `dateline` command in a subprocess, as a user would."""
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=600
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from index.loaders import LoadError, iter_files, load_file
+from tests.conftest import SAMPLE
+
+LIMIT = 10**7
+BODY = "The summit took place in the far east of Russia and lasted several hours. " * 5
+
+
+def test_jsonl_records_use_their_id_and_metadata_fields(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    record = {"id": "r-1", "headline": "A headline", "content": BODY, "publish_date": "2024-06-19", "site": "Wire"}
+    path.write_text(json.dumps(record) + "\n\n")
+    (document,) = load_file(path, LIMIT)
+    assert document.id == "r-1"
+    assert document.hints == {"title": "A headline", "published": "2024-06-19", "outlet": "Wire"}
+    assert document.text.startswith("A headline\n\n")
+
+
+def test_malformed_jsonl_names_the_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "ok", "text": BODY}) + "\n{not json\n")
+    with pytest.raises(LoadError, match=r"feed.jsonl:2: malformed JSON"):
+        load_file(path, LIMIT)
+
+
+def test_json_record_without_text_is_refused(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"id": "x", "title": "no body"}))
+    with pytest.raises(LoadError, match="has no text"):
+        load_file(path, LIMIT)
+
+
+def test_html_sample_page_yields_text_and_page_metadata():
+    (document,) = load_file(SAMPLE / "2024-06-21-seoul-reaction.html", LIMIT)
+    assert document.hints["outlet"] == "Capital Dispatch"
+    assert document.hints["published"] == "2024-06-21"
+    assert "summoned Russia's ambassador" in document.text
+    assert "Markets slide" not in document.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"   \n", "file is empty"),
+        ("binary.txt", b"\x00\x01\x02PNG\x00" * 50, "binary file"),
+        ("photo.png", b"\x89PNG", "unsupported file type"),
+    ],
+)
+def test_bad_files_get_a_one_line_reason(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(LoadError, match=reason) as caught:
+        load_file(path, LIMIT)
+    assert "\n" not in str(caught.value) and name in str(caught.value)
+
+
+def test_latin1_file_falls_back_to_detected_encoding(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(("Les négociations à Pyongyang ont duré deux jours. " * 5).encode("latin-1"))
+    (document,) = load_file(path, LIMIT)
+    assert "négociations à Pyongyang" in document.text
+
+
+def test_oversized_file_is_refused(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 2000)
+    with pytest.raises(LoadError, match="over the"):
+        load_file(path, 1000)
+
+
+def test_directories_are_walked_recursively_and_missing_paths_named(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "deep.md").write_text(BODY)
+    (tmp_path / "top.txt").write_text(BODY)
+    assert sorted(p.name for p in iter_files([tmp_path])) == ["deep.md", "top.txt"]
+    with pytest.raises(LoadError, match="no such file"):
+        list(iter_files([tmp_path / "nope"]))
