@@ -36,6 +36,9 @@ class Embedder:
 
     def __init__(self, name: str, path: Path):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar in every command's output
 
         self.name = name
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)

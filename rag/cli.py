@@ -89,7 +89,7 @@ def ingest(
         console.print(f"the index at {settings.index_dir} already has {store.article_count()} articles; not ingesting")
         return
     with err.status("Ingesting…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
-        summary = run_ingest(paths, store, settings, report=lambda line: err.print(f"[yellow]skip:[/] {escape(line)}"))
+        summary = run_ingest(paths, store, settings, report=lambda line: err.print(line, style="yellow", soft_wrap=True, markup=False))
     if as_json:
         print(json.dumps(summary.as_dict()))
     else:

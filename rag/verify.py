@@ -19,6 +19,7 @@ ABSTENTION = "The articles here don't say."
 MIN_SIMILARITY = 0.55
 MIN_OVERLAP = 0.6
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _DONT_KNOW = re.compile(
     r"^(?:i (?:do not|don't) know|(?:the )?sources? (?:do(?:es)? not|don't) (?:say|mention|answer)|"
     r"there is no information|no information|not (?:mentioned|stated))",
@@ -101,9 +102,13 @@ class Verifier:
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:
     """Answer text -> [(sentence without markers, cited source numbers)]."""
-    parts = []
+    parts: list[tuple[str, list[int]]] = []
     for s, e in sentence_spans(text.strip()):
         sentence = text.strip()[s:e]
+        leading = _LEADING_MARKERS.match(sentence)
+        if leading and parts:  # "... 2000. [2] He left." -> the [2] closes the sentence before
+            parts[-1][1].extend(int(n) for n in re.findall(r"\d+", leading.group(0)))
+            sentence = sentence[leading.end():]
         cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
         claim = _MARKER.sub("", sentence).strip()
         if re.fullmatch(r"[\W\d]*", claim):  # a stray marker after the full stop belongs to the sentence before

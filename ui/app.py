@@ -16,7 +16,6 @@ EXAMPLES = [
     "What treaty did Putin and Kim Jong Un sign, and what does it promise?",
     "Where did Kim Jong Un and Putin meet in September 2023?",
 ]
-USER_ERRORS_TEXT = "Something went wrong while answering"
 
 
 def _sources_preview(passages) -> str:
@@ -45,7 +44,7 @@ def build_app(settings) -> gr.Blocks:
                 elif isinstance(event, AnswerEvent):
                     yield answer_to_markdown(event.answer)
         except Exception as exc:  # a readable message in the chat; the page keeps working
-            yield f"⚠ {USER_ERRORS_TEXT}: {html.escape(str(exc))}"
+            yield f"⚠ Could not answer: {html.escape(str(exc))}"
 
     as_of = gr.Textbox(label="As of (YYYY-MM-DD, optional)", placeholder="e.g. 2024-01-21")
     with gr.Blocks(title="Dateline") as app:

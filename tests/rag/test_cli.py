@@ -1,0 +1,115 @@
+"""The `dateline` command end to end, in subprocesses, as a user runs it."""
+
+import json
+
+import pytest
+
+from tests.conftest import SAMPLE, SEEDS, run_cli
+
+QUESTION = "When did Putin last visit Pyongyang?"
+
+
+@pytest.fixture(scope="module")
+def seeds_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("cli") / "index"
+    result = run_cli("ingest", str(SEEDS), "--data-dir", str(data_dir), "--json", check=True)
+    summary = json.loads(result.stdout)
+    assert {k: summary[k] for k in ("added", "updated", "unchanged", "skipped", "failed")} == {
+        "added": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    assert summary["chunks"] > 2 and summary["seconds"] > 0
+    return data_dir
+
+
+def _ask(data_dir, *extra):
+    result = run_cli("ask", QUESTION, "--data-dir", str(data_dir), "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _assert_citations_quote_their_articles(answer, corpus_dir):
+    for citation in answer["citations"]:
+        assert set(citation) >= {"n", "source", "title", "published", "text", "start", "end"}
+        assert citation["end"] - citation["start"] == len(citation["text"])
+        raw = (corpus_dir / citation["source"]).read_text()
+        assert citation["text"].split(",")[0] in raw
+
+
+def test_extractive_answer_over_the_seeds_cites_july_2000(seeds_dir):
+    answer = _ask(seeds_dir, "--llm", "extractive")
+    assert not answer["abstained"]
+    assert "July 2000" in answer["answer"] and "[1]" in answer["answer"]
+    assert "July 2000" in answer["citations"][0]["text"]
+    assert answer["citations"][0]["source"] == "000_2391c0ab0d5c219e.txt"
+    _assert_citations_quote_their_articles(answer, SEEDS)
+
+
+def test_smollm2_through_llama_cpp_answers_or_abstains_honestly(seeds_dir):
+    answer = _ask(seeds_dir, "--llm", "llamacpp:smollm2-135m")
+    assert answer["llm"] == "llamacpp:smollm2-135m"
+    assert answer["timings"]["ttft_s"] > 0 and answer["prompt_tokens"] > 50
+    if answer["abstained"]:
+        assert answer["citations"] == [] and answer["answer"] == "The articles here don't say."
+    else:
+        assert answer["citations"]
+        _assert_citations_quote_their_articles(answer, SEEDS)
+
+
+def test_default_preset_answers_july_2000_with_a_citation_that_contains_it(seeds_dir):
+    answer = _ask(seeds_dir)
+    assert answer["llm"] == "llamacpp:qwen2.5-coder-1.5b"
+    assert not answer["abstained"], answer
+    assert "July 2000" in answer["answer"]
+    assert any("July 2000" in c["text"] for c in answer["citations"])
+    _assert_citations_quote_their_articles(answer, SEEDS)
+
+
+def test_unanswerable_question_abstains_without_citations(seeds_dir):
+    result = run_cli("ask", "Who won the 2018 football World Cup final?", "--data-dir", str(seeds_dir),
+                     "--llm", "extractive", "--json", check=True)
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] and answer["citations"] == []
+
+
+def test_human_output_has_markers_and_a_numbered_source_list(seeds_dir):
+    result = run_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "extractive", check=True)
+    assert "[1]" in result.stdout and "Sources:" in result.stdout
+    assert "Reuters, 21 Jan 2024" in result.stdout and "000_2391c0ab0d5c219e.txt" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest", "no/such/dir"], "no/such/dir: no such file or directory"),
+        (["ask", QUESTION, "--llm", "gpt9"], "unknown LLM backend 'gpt9'"),
+        (["ask", QUESTION, "--llm", "llamacpp:nope"], "unknown model preset 'nope'"),
+        (["ask", QUESTION, "--llm", "llamacpp:/tmp/missing.gguf"], "does not exist"),
+        (["ask", "   ", "--llm", "extractive"], "the question is empty"),
+        (["ask", QUESTION, "--as-of", "June 2024"], "bad --as-of"),
+        (["ask", QUESTION, "--top-k", "0"], "bad setting 'top_k'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_no_traceback(seeds_dir, args, message):
+    if args[0] == "ask":
+        args = [*args, "--data-dir", str(seeds_dir)]
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_a_corrupt_gguf_is_refused_with_a_clear_message(seeds_dir, tmp_path):
+    fake = tmp_path / "broken.gguf"
+    fake.write_bytes(b"GGUF" + b"\x00" * 1000)
+    result = run_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", f"llamacpp:{fake}")
+    assert result.returncode == 2 and "cannot load" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_failed_files_make_ingest_exit_1_after_ingesting_the_rest(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text((SAMPLE / "2024-06-20-putin-hanoi.md").read_text())
+    (corpus / "bad.jsonl").write_text('{"id": 1, "text": "x"}\n{oops\n')
+    result = run_cli("ingest", str(corpus), "--data-dir", str(tmp_path / "index"), "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["added"] == 1
+    assert "bad.jsonl:2: malformed JSON" in result.stderr
