@@ -59,3 +59,12 @@ def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subproc
     if check:
         assert result.returncode == 0, result.stderr
     return result
+
+
+def invoke_cli(*args: str):
+    """Run the real CLI code in this process (faster than a subprocess); returns click's Result."""
+    from typer.testing import CliRunner
+
+    from rag.cli import app
+
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)

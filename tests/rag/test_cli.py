@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import SAMPLE, SEEDS, run_cli
+from tests.conftest import SAMPLE, SEEDS, invoke_cli, run_cli
 
 QUESTION = "When did Putin last visit Pyongyang?"
 
@@ -64,14 +64,16 @@ def test_default_preset_answers_july_2000_with_a_citation_that_contains_it(seeds
 
 
 def test_unanswerable_question_abstains_without_citations(seeds_dir):
-    result = run_cli("ask", "Who won the 2018 football World Cup final?", "--data-dir", str(seeds_dir),
-                     "--llm", "extractive", "--json", check=True)
+    result = invoke_cli("ask", "Who won the 2018 football World Cup final?", "--data-dir", str(seeds_dir),
+                        "--llm", "extractive", "--json")
+    assert result.exit_code == 0
     answer = json.loads(result.stdout)
     assert answer["abstained"] and answer["citations"] == []
 
 
 def test_human_output_has_markers_and_a_numbered_source_list(seeds_dir):
-    result = run_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "extractive", check=True)
+    result = invoke_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "extractive")
+    assert result.exit_code == 0
     assert "[1]" in result.stdout and "Sources:" in result.stdout
     assert "Reuters, 21 Jan 2024" in result.stdout and "000_2391c0ab0d5c219e.txt" in result.stdout
 
@@ -91,8 +93,8 @@ def test_human_output_has_markers_and_a_numbered_source_list(seeds_dir):
 def test_bad_input_is_one_line_exit_2_no_traceback(seeds_dir, args, message):
     if args[0] == "ask":
         args = [*args, "--data-dir", str(seeds_dir)]
-    result = run_cli(*args)
-    assert result.returncode == 2, result.stdout + result.stderr
+    result = invoke_cli(*args)
+    assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
 
@@ -100,8 +102,8 @@ def test_bad_input_is_one_line_exit_2_no_traceback(seeds_dir, args, message):
 def test_a_corrupt_gguf_is_refused_with_a_clear_message(seeds_dir, tmp_path):
     fake = tmp_path / "broken.gguf"
     fake.write_bytes(b"GGUF" + b"\x00" * 1000)
-    result = run_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", f"llamacpp:{fake}")
-    assert result.returncode == 2 and "cannot load" in result.stderr and "Traceback" not in result.stderr
+    result = invoke_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", f"llamacpp:{fake}")
+    assert result.exit_code == 2 and "cannot load" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_failed_files_make_ingest_exit_1_after_ingesting_the_rest(tmp_path):
