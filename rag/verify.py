@@ -1,7 +1,7 @@
 """Verify: check every answer sentence against the source it cites, and re-point, flag or abstain.
 
-A sentence is supported by an article sentence when the names, numbers and dates it states appear in that sentence
-or its neighbours, and the two say the same thing (lexical overlap or embedding similarity). A wrong [n] is
+A sentence is supported by an article sentence (or two adjacent ones) when the names, numbers and dates it states
+all appear in that span, and the two say the same thing (lexical overlap or embedding similarity). A wrong [n] is
 re-pointed to the source that supports the sentence; a sentence no source supports is kept but flagged unverified;
 an answer with no supported sentence becomes an abstention.
 """
@@ -18,6 +18,7 @@ from rag.records import AnswerSentence, Citation
 ABSTENTION = "The articles here don't say."
 MIN_SIMILARITY = 0.55
 MIN_OVERLAP = 0.6
+PAIR_PENALTY = 0.1  # the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _DONT_KNOW = re.compile(
@@ -86,17 +87,20 @@ class Verifier:
         facts = key_facts(claim)
         claim_words = content_words(claim)
         best = None
-        for i, ((s, e), vector) in enumerate(zip(spans, vectors)):
-            window = text[spans[max(i - 1, 0)][0]: spans[min(i + 1, len(spans) - 1)][1]]
-            if not _facts_present(facts, window):
-                continue
-            similarity = sum(a * b for a, b in zip(claim_vector, vector))
-            overlap = len(claim_words & content_words(window)) / (len(claim_words) or 1)
-            if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
-                continue
-            score = similarity + overlap
-            if best is None or score > best[0]:
-                best = (score, (s, e))
+        for first in range(len(spans)):
+            for last in (first, first + 1):  # one sentence, or two adjacent ones when the claim spans both
+                if last >= len(spans):
+                    continue
+                start, end = spans[first][0], spans[last][1]
+                if not _facts_present(facts, text[start:end]):
+                    continue
+                similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[i])) for i in (first, last))
+                overlap = len(claim_words & content_words(text[start:end])) / (len(claim_words) or 1)
+                if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
+                    continue
+                score = similarity + overlap - PAIR_PENALTY * (last - first)
+                if best is None or score > best[0]:
+                    best = (score, (start, end))
         return best
 
 

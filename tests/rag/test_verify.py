@@ -54,3 +54,19 @@ def test_markers_after_the_full_stop_belong_to_their_sentence():
 
 def test_key_facts_are_names_numbers_and_months():
     assert key_facts("The Russian leader visited Pyongyang in July 2000.") == {"russian", "pyongyang", "jul", "2000"}
+
+
+def test_the_cited_span_holds_every_fact_of_the_claim():
+    text = ("Lavrov wants closer ties with Pyongyang. Peskov said an invitation stood. "
+            "Putin has not been to North Korea since July 2000.")
+    article = Article(id="moscow.md", title="Moscow", outlet="Times", published=date(2024, 1, 17), hash="3" * 64,
+                      text=text)
+    passages = [Passage(1, article, [(0, len(text))], [1.0])]
+    claim = "Putin last visited Pyongyang in July 2000 [1]."
+    # "Pyongyang" and "July 2000" sit two sentences apart: no span holds both, so nothing may be cited.
+    assert verify(claim, passages, MODEL)[3] is True
+    adjacent = article.model_copy(update={"text": text.replace("Peskov said an invitation stood. ", "")})
+    passages = [Passage(1, adjacent, [(0, len(adjacent.text))], [1.0])]
+    _, _, citations, abstained = verify(claim, passages, MODEL)
+    assert not abstained
+    assert citations[0].text == adjacent.text  # both sentences, because the claim needs both
