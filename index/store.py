@@ -200,11 +200,19 @@ class Store:
         return len(orphans)
 
     # -- reads ---------------------------------------------------------------------------------------------
-    def dense_search(self, vector: list[float], n: int, max_day: int | None = None) -> list[Hit]:
+    def dense_search(
+        self, vector: list[float], n: int, min_day: int | None = None, max_day: int | None = None
+    ) -> list[Hit]:
+        """Nearest chunks, optionally only from articles published within [min_day, max_day] (day ordinals)."""
         total = self.collection.count()
         if total == 0:
             return []
-        where = {"published_day": {"$lte": max_day}} if max_day is not None else None
+        conditions: list[dict] = []
+        if min_day is not None:  # undated articles may be recent enough: keep them
+            conditions.append({"$or": [{"published_day": {"$gte": min_day}}, {"published_day": {"$eq": -1}}]})
+        if max_day is not None:  # undated articles may be too recent: leave them out
+            conditions += [{"published_day": {"$gte": 0}}, {"published_day": {"$lte": max_day}}]
+        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
         result = self.collection.query(
             query_embeddings=[vector], n_results=min(n, total), where=where, include=["distances"]
         )

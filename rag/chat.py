@@ -16,7 +16,7 @@ from rag.compose import Passage, compose
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
 from rag.llms import LLMError, load_llm
 from rag.records import Answer
-from rag.retrieve import retrieve
+from rag.retrieve import retrieve, wants_latest
 from rag.verify import ABSTENTION, verify
 
 MAX_QUESTION_CHARS = 1000
@@ -94,6 +94,8 @@ def answer_events(
         result.answer, result.sentences, result.citations, result.abstained = text, sentences, citations, abstained
         if abstained:
             result.reason = "the model said the sources do not answer" if not sentences else "no sentence verified"
+        elif wants_latest(question) and passages[0].article.published:
+            result.answer = f"As of the newest article here ({passages[0].article.published:%d %b %Y}): {text}"
     timings["total_s"] = time.perf_counter() - started
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     yield AnswerEvent(result)

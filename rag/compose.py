@@ -15,6 +15,8 @@ from index.embed import get_embedder
 from index.records import Article
 from rag.retrieve import Retrieved, wants_latest
 
+RECENCY_MARGIN = 0.1  # how much less similar than the best hit an article may be and still count as relevant
+LATEST_SOURCES = 2  # sources shown for "last/latest" questions
 _WORD = re.compile(r"[a-z0-9]+")
 _WHEN = re.compile(r"^\s*(?:when|what (?:year|month|day|date)|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(
@@ -66,11 +68,17 @@ def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage
     by_article: dict[str, list[Retrieved]] = {}
     for hit in retrieved:
         by_article.setdefault(hit.article.id, []).append(hit)
-    chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
-    if not chosen:
+    if not by_article:
         return []
     if wants_latest(question):
-        chosen.sort(key=lambda hs: hs[0].article.published or date.min, reverse=True)
+        # The newest reports among the clearly relevant ones: an older article's "the last visit was in 2000"
+        # is exactly what a newer one overtakes, and small models pick the wrong one when both are shown.
+        best = max(h.dense for h in retrieved)
+        relevant = [hs for hs in by_article.values() if max(h.dense for h in hs) >= best - RECENCY_MARGIN]
+        relevant.sort(key=lambda hs: hs[0].article.published or date.min, reverse=True)
+        chosen = relevant[: min(settings.top_k, LATEST_SOURCES)]
+    else:
+        chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
     budget = max(settings.context_chars // len(chosen), 120)
     embedder = get_embedder(settings.embed_model)
     question_vector = embedder.embed([question])[0]

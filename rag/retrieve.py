@@ -1,8 +1,9 @@
 """Retrieve: question -> the most relevant chunks, dense (Chroma) and lexical (BM25) fused, aware of dates.
 
 Dates: with `as_of`, only articles published on or before it count (undated articles too are left out, since
-nothing shows they existed then). Questions about the "last"/"latest"/"current" state rank the newest relevant
-evidence first, because in dated news the newest report is the one that can answer them.
+nothing shows they existed then). A period named in the question ("in 2023", "since June 2024") sets the earliest
+publication date that counts: an article cannot report what had not happened yet, while a later article may well
+look back, so no latest date is inferred from the question.
 """
 
 from __future__ import annotations
@@ -35,12 +36,31 @@ def wants_latest(question: str) -> bool:
     return bool(RECENCY_WORDS.search(question))
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+_PERIOD = re.compile(
+    r"\b(?:in|during|since|after|from)\s+(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def earliest_publication(question: str) -> date | None:
+    """The start of the first period the question names ("in 2023" -> 2023-01-01, "since June 2024" -> 2024-06-01)."""
+    match = _PERIOD.search(question)
+    if not match:
+        return None
+    month = _MONTHS[match["month"].lower()] if match["month"] else 1
+    return date(int(match["year"]), month, 1)
+
+
 def retrieve(question: str, store: Store, settings, as_of: date | None = None) -> list[Retrieved]:
     """Up to `settings.top_k * CANDIDATES_PER_SOURCE` chunks the manifest vouches for, best first."""
     n = settings.top_k * CANDIDATES_PER_SOURCE
     max_day = as_of.toordinal() if as_of else None
+    earliest = earliest_publication(question)
+    min_day = earliest.toordinal() if earliest else None
     vector = get_embedder(settings.embed_model).embed([question])[0]
-    dense = store.dense_search(vector, n, max_day)
+    dense = store.dense_search(vector, n, min_day, max_day)
     lexical = store.lexical_search(question, n * 2)
     fused: dict[str, float] = {}
     for hits in (dense, lexical):
@@ -54,6 +74,8 @@ def retrieve(question: str, store: Store, settings, as_of: date | None = None) -
             continue
         chunk, article = known[chunk_id]
         if max_day is not None and not (0 <= article.published_day <= max_day):
+            continue
+        if min_day is not None and 0 <= article.published_day < min_day:
             continue
         results.append(Retrieved(chunk, article, score, dense_scores.get(chunk_id, 0.0)))
     if not results:

@@ -1,0 +1,49 @@
+"""Answering over the sample corpus with the real default model (llama.cpp, qwen2.5-coder-1.5b)."""
+
+from datetime import date
+
+import pytest
+
+from rag.chat import QuestionError, answer_events, ask, AnswerEvent, SourcesEvent, TokenEvent
+
+QUESTION = "When did Putin last visit Pyongyang?"
+
+
+def test_last_visit_is_june_2024_as_of_the_newest_article(sample_index):
+    settings, store = sample_index
+    answer = ask(QUESTION, store, settings)
+    assert not answer.abstained, answer
+    assert "June 2024" in answer.answer and answer.answer.startswith("As of the newest article here (")
+    assert any("June 2024" in c.text and c.published >= date(2024, 6, 19) for c in answer.citations)
+
+
+def test_as_of_before_june_2024_the_last_visit_is_july_2000(sample_index):
+    settings, store = sample_index
+    answer = ask(QUESTION, store, settings, as_of=date(2024, 1, 21))
+    assert not answer.abstained, answer
+    assert "July 2000" in answer.answer and "2024" not in answer.answer.split(":", 1)[1]
+    assert all(c.published <= date(2024, 1, 21) for c in answer.citations)
+    assert any("July 2000" in c.text for c in answer.citations)
+
+
+def test_unanswerable_question_abstains(sample_index):
+    settings, store = sample_index
+    answer = ask("What was the score of the 1998 World Cup final?", store, settings)
+    assert answer.abstained and not answer.citations
+
+
+def test_events_stream_sources_before_tokens_and_end_with_the_answer(sample_index):
+    settings, store = sample_index
+    events = list(answer_events("Where did Kim Jong Un and Putin meet in September 2023?", store, settings,
+                                llm_spec="llamacpp:smollm2-135m"))
+    kinds = [type(e) for e in events]
+    assert kinds[0] is SourcesEvent and kinds[-1] is AnswerEvent
+    assert TokenEvent in kinds
+    assert all(p.article.published >= date(2023, 9, 1) for p in events[0].passages)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 10_000])
+def test_empty_or_huge_question_is_refused_before_any_work(sample_index, question):
+    settings, store = sample_index
+    with pytest.raises(QuestionError):
+        ask(question, store, settings)
