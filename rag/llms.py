@@ -5,6 +5,7 @@ Adding a backend is adding an entry to BACKENDS with `register_backend`.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -70,6 +71,14 @@ class GGUFChatTemplate:
 
 _loaded: dict[str, object] = {}
 _load_lock = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free llama.cpp models while the interpreter is still whole (freeing them during teardown raises)."""
+    for llm in _loaded.values():
+        llm._model.close()
+    _loaded.clear()
 
 
 @register_backend("llamacpp", "llama.cpp in-process; MODEL is a preset name or a path to a .gguf", DEFAULT_PRESET)
