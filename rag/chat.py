@@ -15,7 +15,7 @@ from index.store import Store
 from rag.compose import Passage, compose
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
 from rag.llms import LLMError, load_llm
-from rag.records import Answer
+from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
 from rag.verify import ABSTENTION, verify
 
@@ -63,11 +63,18 @@ def answer_events(
     timings["load_s"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    passages = compose(question, retrieve(question, store, settings, as_of), settings)
+    retrieved = retrieve(question, store, settings, as_of)
+    passages = compose(question, retrieved, settings)
     timings["retrieve_s"] = time.perf_counter() - mark
     yield SourcesEvent(passages)
 
-    result = Answer(question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec)
+    ranked: dict[str, float] = {}
+    for hit in retrieved:  # best first, so the first score seen per article is its best
+        ranked.setdefault(hit.article.id, round(hit.score, 5))
+    result = Answer(
+        question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
+        retrieved=[RetrievedSource(source=source, score=score) for source, score in ranked.items()],
+    )
     if not passages:
         result.reason = "nothing relevant retrieved"
     else:

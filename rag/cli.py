@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
+from evals.dataset import DatasetError
 from index.embed import EmbeddingModelError
 from index.loaders import LoadError
 from index.store import StoreError
@@ -27,10 +28,15 @@ from rag.settings import Settings, SettingsError, load_settings
 app = typer.Typer(help="Dateline: answers about news articles, with citations you can check.", no_args_is_help=True)
 models_app = typer.Typer(help="List and download LLM model presets.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+eval_app = typer.Typer(help="Run an eval set against the product, or compare two runs.")
+app.add_typer(eval_app, name="eval")
 console = Console()
 err = Console(stderr=True)
 
-USER_ERRORS = (SettingsError, ModelError, LLMError, LoadError, QuestionError, StoreError, EmbeddingModelError)
+USER_ERRORS = (
+    SettingsError, ModelError, LLMError, LoadError, QuestionError, StoreError, EmbeddingModelError, DatasetError,
+    FileNotFoundError,
+)
 
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Index directory [default: HOME/index].")]
 ChromaUrl = Annotated[Optional[str], typer.Option("--chroma-url", help="Use a Chroma server at http://HOST:PORT.")]
@@ -210,6 +216,63 @@ def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `date
 
         path = cache.pull(preset, show)
     console.print(f"{preset.name}: ready at {path} (sha256 verified)")
+
+
+@eval_app.callback(invoke_without_command=True)
+@user_errors
+def eval_run(
+    ctx: typer.Context,
+    dataset: Annotated[Optional[Path], typer.Option("--dataset", help="JSONL eval set.")] = None,
+    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Corpus file or directory (repeatable).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Run directory for results and reports.")] = None,
+    llm: LlmSpec = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", min=0, max=1,
+                                                          help="Exit 1 if overall accuracy is below this.")] = None,
+    judge: Annotated[Optional[str], typer.Option("--judge", help="LLM spec of an optional correctness judge.")] = None,
+    top_k: TopK = None,
+):
+    """Index the corpus, ask every question, write results.jsonl, summary.json, report.md and report.html."""
+    if ctx.invoked_subcommand:
+        return
+    missing = [flag for flag, value in (("--dataset", dataset), ("--corpus", corpus), ("--out", out)) if not value]
+    if missing:
+        raise SettingsError(f"dateline eval needs {', '.join(missing)} (see `dateline eval --help`)")
+    from evals.report import metrics_table
+    from evals.runner import run_eval
+
+    settings = load_settings(llm=llm, top_k=top_k)
+    warn = lambda line: err.print(f"warning: {line}", style="yellow", soft_wrap=True, markup=False)  # noqa: E731
+    if err.is_terminal:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("asking", total=None)
+            run = run_eval(dataset, corpus, out, settings, llm, limit, judge, warn,
+                           lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        run = run_eval(dataset, corpus, out, settings, llm, limit, judge, warn,
+                       lambda done, total: err.print(f"{done}/{total}") if done % 10 == 0 or done == total else None)
+    console.print(metrics_table(run.summary["metrics"]))
+    console.print(f"wrote {out}/results.jsonl, summary.json, report.md, report.html")
+    accuracy = run.summary["metrics"]["overall"]["accuracy"]
+    if min_accuracy is not None and accuracy < min_accuracy:
+        err.print(f"accuracy {accuracy:.3f} is below --min-accuracy {min_accuracy}", style="bold red")
+        raise typer.Exit(1)
+
+
+@eval_app.command("compare")
+@user_errors
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="Earlier run directory.")],
+    run_b: Annotated[Path, typer.Argument(help="Later run directory.")],
+):
+    """Metric deltas and per-question changes between two runs, regressions first."""
+    from evals.report import compare_runs
+
+    table, changes = compare_runs(run_a, run_b)
+    console.print(table)
+    for line in changes or ["no per-question changes"]:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def main() -> None:

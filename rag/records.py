@@ -27,11 +27,19 @@ class AnswerSentence(BaseModel):
     verified: bool = False
 
 
+class RetrievedSource(BaseModel):
+    """An article retrieval returned, in rank order, with its best fused score."""
+
+    source: str
+    score: float
+
+
 class Answer(BaseModel):
     question: str
     answer: str
     sentences: list[AnswerSentence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[RetrievedSource] = Field(default_factory=list)
     abstained: bool = False
     reason: str | None = None
     as_of: date | None = None
@@ -61,6 +69,7 @@ class Answer(BaseModel):
                 for c in self.citations
             ],
             "sentences": [s.model_dump() for s in self.sentences],
+            "retrieved": [r.model_dump() for r in self.retrieved],
             "timings": self.timings,
             "prompt_tokens": self.prompt_tokens,
         }

@@ -19,8 +19,15 @@ from index.store import Store
 RRF_K = 60
 CANDIDATES_PER_SOURCE = 4
 MIN_DENSE_SCORE = 0.2
+_DATE_UNITS = (
+    r"week|month|year|weekend|night|summer|winter|spring|autumn|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+# "last" as in "the last visit", not as in "last September" (a date relative to the article).
 RECENCY_WORDS = re.compile(
-    r"\b(last|latest|most recent(?:ly)?|recent(?:ly)?|current(?:ly)?|now|still|newest|so far|yet|as of)\b", re.I
+    rf"\b(last(?!\s+(?:{_DATE_UNITS})\b)|latest|most recent(?:ly)?|recent(?:ly)?|current(?:ly)?|now|still|newest|"
+    r"so far|yet|as of)\b",
+    re.I,
 )
 
 

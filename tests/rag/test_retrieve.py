@@ -22,6 +22,8 @@ def test_recency_words():
     assert wants_latest("When did Putin last visit Pyongyang?")
     assert wants_latest("What is the latest on the treaty?")
     assert not wants_latest("When did Putin first visit Pyongyang?")
+    assert not wants_latest("Where did Kim Jong Un travel last September?")
+    assert not wants_latest("What did Peskov say last week?")
 
 
 def test_as_of_leaves_out_later_and_undated_articles(seeds_index, sample_index):

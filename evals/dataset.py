@@ -1,0 +1,72 @@
+"""Eval datasets: JSONL, one question per line, in the contract every eval set (public or unseen) follows.
+
+{"id", "question", "answers": [aliases], "evidence": [quotes, optional], "sources": [article ids],
+ "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable"}
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+QuestionType = Literal["factoid", "temporal", "multi", "unanswerable"]
+FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type"}
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot be run; the message names the file (and line) and what to fix."""
+
+
+class EvalQuestion(BaseModel):
+    id: str
+    question: str
+    answers: list[str]
+    evidence: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    as_of: date | None = None
+    type: QuestionType = "factoid"
+
+
+def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
+    """Parse and check a dataset; `warn` receives one line per unknown field."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path}: not UTF-8 text") from None
+    questions: list[EvalQuestion] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise DatasetError(f"{path}:{number}: expected a JSON object")
+        unknown = sorted(set(record) - FIELDS)
+        if unknown:
+            warn(f"{path}:{number}: unknown field(s) {', '.join(unknown)} ignored")
+        try:
+            question = EvalQuestion.model_validate({k: v for k, v in record.items() if k in FIELDS})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise DatasetError(f"{path}:{number}: field {where!r}: {error['msg']}") from None
+        if question.id in seen:
+            raise DatasetError(f"{path}:{number}: duplicate id {question.id!r} (first on line {seen[question.id]})")
+        if question.type == "unanswerable" and question.answers:
+            raise DatasetError(f"{path}:{number}: an unanswerable question must have answers: []")
+        if question.type != "unanswerable" and not question.answers:
+            raise DatasetError(f"{path}:{number}: answers is empty; use type \"unanswerable\" for such questions")
+        seen[question.id] = number
+        questions.append(question)
+    if not questions:
+        raise DatasetError(f"{path}: the dataset has no questions")
+    return questions

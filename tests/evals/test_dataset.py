@@ -1,0 +1,73 @@
+import json
+
+import pytest
+
+from evals.dataset import DatasetError, load_dataset
+from index.clean import clean
+from index.loaders import iter_files, load_file
+from tests.conftest import ROOT, SAMPLE, SEEDS
+
+DATASETS = ROOT / "evals" / "datasets"
+GOOD = {"id": "q1", "question": "When?", "answers": ["July 2000"], "sources": ["a.md"], "type": "temporal"}
+
+
+def _write(tmp_path, *records, raw_lines=()):
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + "".join(raw_lines))
+    return path
+
+
+def test_malformed_line_is_named(tmp_path):
+    with pytest.raises(DatasetError, match=r"set.jsonl:2: malformed JSON"):
+        load_dataset(_write(tmp_path, GOOD, raw_lines=["{nope\n"]))
+
+
+def test_unknown_fields_warn_but_load(tmp_path):
+    warnings = []
+    questions = load_dataset(_write(tmp_path, {**GOOD, "difficulty": "hard"}), warnings.append)
+    assert len(questions) == 1 and warnings == [f"{tmp_path / 'set.jsonl'}:1: unknown field(s) difficulty ignored"]
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ([GOOD, GOOD], "duplicate id 'q1'"),
+        ([], "has no questions"),
+        ([{**GOOD, "type": "unanswerable"}], "must have answers: \\[\\]"),
+        ([{**GOOD, "answers": []}], "answers is empty"),
+        ([{**GOOD, "type": "opinion"}], "field 'type'"),
+        ([{**GOOD, "as_of": "June 2024"}], "field 'as_of'"),
+    ],
+)
+def test_bad_datasets_are_refused_with_the_reason(tmp_path, records, message):
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(_write(tmp_path, *records))
+
+
+def _articles(root):
+    return {a.id: a for path in iter_files([root]) for a in map(clean, load_file(path, 10**8))}
+
+
+@pytest.mark.parametrize(("name", "corpus", "minimum"), [("sample.jsonl", SAMPLE, 40), ("seeds.jsonl", SEEDS, 20)])
+def test_public_sets_are_big_enough_and_grounded_in_their_corpus(name, corpus, minimum):
+    questions = load_dataset(DATASETS / name)
+    articles = _articles(corpus)
+    assert len(questions) >= minimum
+    assert {q.type for q in questions} == {"factoid", "temporal", "multi", "unanswerable"}
+    for q in questions:
+        assert set(q.sources) <= set(articles), q.id
+        for quote in q.evidence:  # every evidence quote is really in one of its sources' cleaned text
+            assert any(quote in articles[s].text for s in q.sources), (q.id, quote)
+
+
+def test_sample_set_has_as_of_pairs_that_straddle_june_2024():
+    questions = load_dataset(DATASETS / "sample.jsonl")
+    by_question = {}
+    for q in questions:
+        if q.as_of:
+            by_question.setdefault(q.question, []).append(q)
+    pairs = [qs for qs in by_question.values() if len(qs) == 2]
+    assert len(pairs) >= 3
+    for early, late in (sorted(p, key=lambda q: q.as_of) for p in pairs):
+        assert early.as_of.isoformat() < "2024-06" < late.as_of.isoformat() or early.as_of.year < 2024
+        assert set(early.answers).isdisjoint(late.answers)

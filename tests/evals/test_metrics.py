@@ -1,0 +1,51 @@
+import pytest
+
+from evals.dataset import EvalQuestion
+from evals.metrics import alias_match, normalise, score_question, summarise_by_type, token_f1
+
+
+@pytest.mark.parametrize(
+    ("answer", "alias"),
+    [("He went in 2000-07.", "July 2000"), ("one million shells", "1 million"), ("On 19th Jul 2000", "19 July 2000"),
+     ("a six-day trip", "six days"), ("THE Vostochny Cosmodrome!", "Vostochny Cosmodrome")],
+)
+def test_normalised_aliases_match(answer, alias):
+    assert alias_match(answer, [alias])
+
+
+def test_alias_must_match_whole_words():
+    assert not alias_match("Northern Korea", ["North"])
+    assert not alias_match("June 2023", ["June 2024"])
+    assert normalise("Sept. 13") == ["september", "13"]
+
+
+def test_token_f1():
+    assert token_f1("July 2000", ["July 2000"]) == 1.0
+    assert token_f1("in July 2000 with Kim", ["July 2000"]) == pytest.approx(2 * (2 / 5) * 1 / (2 / 5 + 1))
+    assert token_f1("nothing", ["July 2000"]) == 0.0
+
+
+def _result(answer, abstained=False, citations=(), retrieved=(), sentences=None):
+    return {"answer": answer, "abstained": abstained, "citations": list(citations), "retrieved": list(retrieved),
+            "sentences": sentences if sentences is not None else [{"text": answer, "verified": True}],
+            "latency_s": 1.0}
+
+
+def test_scores_and_summary_over_handmade_results_deterministic():
+    factoid = EvalQuestion(id="f", question="q", answers=["July 2000"], sources=["a.md"], evidence=["in July 2000"],
+                           type="factoid")
+    none = EvalQuestion(id="u", question="q", answers=[], type="unanswerable")
+    good = score_question(factoid, _result("Putin went in July 2000.",
+                                           citations=[{"source": "a.md", "text": "x"},
+                                                      {"source": "b.md", "text": "He was there in July 2000."},
+                                                      {"source": "c.md", "text": "unrelated"}],
+                                           retrieved=[{"source": "z.md"}, {"source": "a.md"}]))
+    assert good["correct"] and good["precise_citations"] == 2 and good["first_gold_rank"] == 2
+    abstained = score_question(none, _result("The articles here don't say.", abstained=True, sentences=[]))
+    assert abstained["correct"]
+    summary = summarise_by_type([factoid, none], [good, abstained])
+    overall = summary["overall"]
+    assert overall["accuracy"] == 1.0 and overall["citation_precision"] == round(2 / 3, 4)
+    assert overall["mrr"] == 0.5 and overall["hit@1"] == 0.0 and overall["hit@3"] == 1.0
+    assert summary["unanswerable"]["abstention_accuracy"] == 1.0
+    assert summary["factoid"]["false_abstention_rate"] == 0.0
