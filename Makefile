@@ -11,7 +11,7 @@ TEST_MODEL := smollm2-135m
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models chat test clean-index
+.PHONY: install models chat test eval
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -34,3 +34,8 @@ test: install
 	$(BIN)/dateline models pull $(TEST_MODEL)
 	$(BIN)/dateline models pull $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest
+
+# The public eval sets with the default preset (a benchmark: ~10 min on 2 cores); reports land in eval-runs/.
+eval: models
+	$(BIN)/dateline eval --dataset evals/datasets/sample.jsonl --corpus data/sample --out eval-runs/sample
+	$(BIN)/dateline eval --dataset evals/datasets/seeds.jsonl --corpus ../shared/seeds --out eval-runs/seeds

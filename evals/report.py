@@ -81,8 +81,9 @@ def _html(summary: dict, results: list[dict]) -> str:
         for r in results
     )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Dateline eval report</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}figure{{display:inline-block;margin:0 1rem 1rem 0}}
-figcaption{{font-weight:600}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:4px;
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
+figure{{display:inline-block;margin:0 1rem 1rem 0}}figcaption{{font-weight:600}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:4px;
 vertical-align:top;font-size:14px}}tr.bad td:last-child{{color:#b91c1c}}tr.ok td:last-child{{color:#047857}}</style>
 </head><body><h1>Dateline eval report</h1>
 <p>Dataset <code>{esc(summary['dataset'])}</code>, LLM <code>{esc(summary['llm'])}</code>,

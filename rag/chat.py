@@ -17,7 +17,7 @@ from rag.generate import build_messages, count_prompt_tokens, extractive_answer,
 from rag.llms import LLMError, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
-from rag.verify import ABSTENTION, verify
+from rag.verify import ABSTENTION, unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
 
@@ -75,8 +75,11 @@ def answer_events(
         question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
         retrieved=[RetrievedSource(source=source, score=score) for source, score in ranked.items()],
     )
+    unmentioned = unmentioned_facts(question, passages) if passages else []
     if not passages:
         result.reason = "nothing relevant retrieved"
+    elif unmentioned:
+        result.reason = f"no article here mentions {', '.join(unmentioned)}"
     else:
         mark = time.perf_counter()
         if llm is None:

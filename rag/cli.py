@@ -40,7 +40,9 @@ USER_ERRORS = (
 
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Index directory [default: HOME/index].")]
 ChromaUrl = Annotated[Optional[str], typer.Option("--chroma-url", help="Use a Chroma server at http://HOST:PORT.")]
-LlmSpec = Annotated[Optional[str], typer.Option("--llm", help="BACKEND[:MODEL], e.g. llamacpp:smollm2-135m, extractive.")]
+LlmSpec = Annotated[
+    Optional[str], typer.Option("--llm", help="BACKEND[:MODEL], e.g. llamacpp:smollm2-135m, extractive.")
+]
 TopK = Annotated[Optional[int], typer.Option("--top-k", help="Sources handed to the model.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -60,6 +62,11 @@ def user_errors(command):
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def _warn(line: str) -> None:
+    """One problem line on stderr, never wrapped, never read as markup."""
+    err.print(line, style="yellow", soft_wrap=True, markup=False)
 
 
 def _parse_date(value: str | None, name: str) -> date | None:
@@ -95,7 +102,7 @@ def ingest(
         console.print(f"the index at {settings.index_dir} already has {store.article_count()} articles; not ingesting")
         return
     with err.status("Ingesting…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
-        summary = run_ingest(paths, store, settings, report=lambda line: err.print(line, style="yellow", soft_wrap=True, markup=False))
+        summary = run_ingest(paths, store, settings, report=_warn)
     if as_json:
         print(json.dumps(summary.as_dict()))
     else:
@@ -223,7 +230,9 @@ def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `date
 def eval_run(
     ctx: typer.Context,
     dataset: Annotated[Optional[Path], typer.Option("--dataset", help="JSONL eval set.")] = None,
-    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Corpus file or directory (repeatable).")] = None,
+    corpus: Annotated[
+        Optional[list[Path]], typer.Option("--corpus", help="Corpus file or directory (repeatable).")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Run directory for results and reports.")] = None,
     llm: LlmSpec = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
@@ -242,15 +251,14 @@ def eval_run(
     from evals.runner import run_eval
 
     settings = load_settings(llm=llm, top_k=top_k)
-    warn = lambda line: err.print(f"warning: {line}", style="yellow", soft_wrap=True, markup=False)  # noqa: E731
     if err.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       console=err, transient=True) as bar:
             task = bar.add_task("asking", total=None)
-            run = run_eval(dataset, corpus, out, settings, llm, limit, judge, warn,
+            run = run_eval(dataset, corpus, out, settings, llm, limit, judge, _warn,
                            lambda done, total: bar.update(task, completed=done, total=total))
     else:
-        run = run_eval(dataset, corpus, out, settings, llm, limit, judge, warn,
+        run = run_eval(dataset, corpus, out, settings, llm, limit, judge, _warn,
                        lambda done, total: err.print(f"{done}/{total}") if done % 10 == 0 or done == total else None)
     console.print(metrics_table(run.summary["metrics"]))
     console.print(f"wrote {out}/results.jsonl, summary.json, report.md, report.html")

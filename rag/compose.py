@@ -47,7 +47,12 @@ class Passage:
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    """Lower-case words without stop words, plural "s" dropped ("days" = "day")."""
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOP:
+            words.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return words
 
 
 def _article_sentences(hits: list[Retrieved]) -> list[tuple[int, int]]:

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     home: Path = Field(DEFAULT_HOME, description="Root of Dateline's cache: models and, by default, the index.")
     data_dir: Path | None = Field(None, description="Where the index lives (default: HOME/index).")
     models_dir: Path | None = Field(None, description="Where model files live (default: HOME/models).")
-    chroma_url: str | None = Field(None, description="Use a Chroma server (http://HOST:PORT) instead of the embedded store.")
+    chroma_url: str | None = Field(None, description="A Chroma server (http://HOST:PORT) instead of the embedded one.")
     embed_model: str = Field("all-MiniLM-L6-v2", description="Embedding model name from the embedding registry.")
     llm: str = Field("llamacpp:qwen2.5-coder-1.5b", description="LLM spec: BACKEND[:MODEL].")
     chunk_size: int = Field(700, ge=100, le=8000, description="Target chunk length in characters.")

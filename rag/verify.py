@@ -1,14 +1,17 @@
 """Verify: check every answer sentence against the source it cites, and re-point, flag or abstain.
 
-A sentence is supported by an article sentence (or two adjacent ones) when the names, numbers and dates it states
-all appear in that span, and the two say the same thing (lexical overlap or embedding similarity). A wrong [n] is
-re-pointed to the source that supports the sentence; a sentence no source supports is kept but flagged unverified;
-an answer with no supported sentence becomes an abstention.
+A sentence is supported by a span of up to three adjacent article sentences when the numbers, dates and surnames it
+states all appear in that span (first names anywhere in the article; the outlet and date as the source was labelled
+for the model), and the two say the same thing
+(lexical overlap or embedding similarity). A wrong [n] is re-pointed to the source that supports the sentence; a
+sentence no source supports is kept but flagged unverified; an answer with no supported sentence becomes an
+abstention.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from index.chunk import sentence_spans
 from index.embed import get_embedder
@@ -17,8 +20,9 @@ from rag.records import AnswerSentence, Citation
 
 ABSTENTION = "The articles here don't say."
 MIN_SIMILARITY = 0.55
-MIN_OVERLAP = 0.6
-PAIR_PENALTY = 0.1  # the shortest span that holds every fact is the best citation
+MIN_OVERLAP = 0.5
+MAX_SPAN_SENTENCES = 3
+SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _DONT_KNOW = re.compile(
@@ -30,37 +34,61 @@ _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
-_FACT = re.compile(r"\b(?:\d[\d,.]*|[A-Z][a-zA-Z'-]+)\b")
-_SENTENCE_START_WORDS = frozenset("The A An In On At It He She They This That After Before During But And".split())
+_NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_SENTENCE_START_WORDS = frozenset(
+    "The A An In On At It He She They This That After Before During But And Yes No According What Who Whom Whose "
+    "When Where Why How Which Did Does Do Is Are Was Were Has Have Had Can Could Will Would Should".split()
+)
+_SHORT_MONTHS = {m[:3] for m in _MONTHS}
 
 
-def key_facts(sentence: str) -> set[str]:
-    """Numbers, months and proper names the sentence asserts; they must appear in the supporting text."""
-    facts = set()
-    for match in _FACT.finditer(sentence):
-        word = match.group(0).rstrip(".,")
-        if word[0].isdigit():
-            facts.add(word.replace(",", ""))
-        elif word.lower() in _MONTHS:
-            facts.add(word.lower()[:3])
-        elif word not in _SENTENCE_START_WORDS:
-            facts.add(word.lower())
-    return facts
+def _word(token: str) -> str:
+    token = token.lower().rstrip(".,")
+    return token[:-2] if token.endswith("'s") else token
 
 
-def _facts_present(facts: set[str], text: str) -> bool:
-    lowered = text.lower().replace(",", "")
-    words = set(re.findall(r"[a-z0-9']+", lowered))
-    for fact in facts:
-        if fact.isdigit() or fact[0].isdigit():
-            if fact not in words and fact not in lowered:
-                return False
-        elif fact in {m[:3] for m in _MONTHS}:
-            if not any(w.startswith(fact) for w in words):
-                return False
-        elif fact not in words and not any(w.startswith(fact) for w in words if len(fact) >= 5):
-            return False
-    return True
+@dataclass(frozen=True)
+class Facts:
+    """What a claim asserts. `specific` (numbers, months, the last word of each name) must be in the cited span;
+    `context` (first names, "North" of "North Korea") only somewhere in the same article, its title or outlet."""
+
+    specific: frozenset[str]
+    context: frozenset[str]
+
+
+def key_facts(sentence: str) -> Facts:
+    specific, context = set(), set()
+    for number in _NUMBER.finditer(sentence):
+        specific.add(number.group(0).rstrip(".,").replace(",", ""))
+    for run in _NAME_RUN.finditer(sentence):
+        words = [_word(w) for w in run.group(0).split() if w not in _SENTENCE_START_WORDS]
+        months = [w for w in words if w in _MONTHS]
+        specific.update(m[:3] for m in months)
+        names = [w for w in words if w not in _MONTHS]
+        if names:
+            specific.add(names[-1])
+            context.update(names[:-1])
+    return Facts(frozenset(specific), frozenset(context))
+
+
+def _words(text: str) -> set[str]:
+    return {_word(w) for w in re.findall(r"[a-z0-9'-]+|\d[\d,.]*", text.lower().replace(",", ""))} | set(
+        re.findall(r"[a-z0-9]+", text.lower().replace(",", ""))
+    )
+
+
+def _present(fact: str, words: set[str]) -> bool:
+    if fact in _SHORT_MONTHS:
+        return any(w.startswith(fact) for w in words)
+    return fact in words or (len(fact) >= 5 and any(w.startswith(fact) for w in words))
+
+
+def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
+    """Names and numbers of the question that no retrieved article mentions: then the articles cannot answer it."""
+    facts = key_facts(question)
+    words = _words(" ".join(f"{p.article.text} {p.article.title} {p.article.outlet or ''}" for p in passages))
+    return sorted(fact for fact in facts.specific | facts.context if not _present(fact, words))
 
 
 class Verifier:
@@ -82,23 +110,28 @@ class Verifier:
         """The span of source n that best supports `claim`, with its score; None if nothing does."""
         if n not in self.passages:
             return None
-        text = self.passages[n].article.text
+        passage = self.passages[n]
+        text = passage.article.text
         spans, vectors = self._article_sentences(n)
         facts = key_facts(claim)
-        claim_words = content_words(claim)
+        text_words = _words(text)
+        label_words = _words(f"{passage.article.title} {passage.label()}")  # outlet and date, as the model saw them
+        if not all(_present(word, text_words | label_words) for word in facts.context | facts.specific):
+            return None
+        in_span = {word for word in facts.specific if _present(word, text_words)}  # the rest only label the source
+        claim_words = content_words(claim) - facts.context  # a first name must not pull in a longer span
         best = None
         for first in range(len(spans)):
-            for last in (first, first + 1):  # one sentence, or two adjacent ones when the claim spans both
-                if last >= len(spans):
-                    continue
+            for last in range(first, min(first + MAX_SPAN_SENTENCES, len(spans))):
                 start, end = spans[first][0], spans[last][1]
-                if not _facts_present(facts, text[start:end]):
+                span_words = _words(text[start:end])
+                if not all(_present(word, span_words) for word in in_span):
                     continue
-                similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[i])) for i in (first, last))
+                similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[i])) for i in range(first, last + 1))
                 overlap = len(claim_words & content_words(text[start:end])) / (len(claim_words) or 1)
                 if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
                     continue
-                score = similarity + overlap - PAIR_PENALTY * (last - first)
+                score = similarity + overlap - SPAN_PENALTY * (last - first)
                 if best is None or score > best[0]:
                     best = (score, (start, end))
         return best

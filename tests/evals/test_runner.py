@@ -80,3 +80,28 @@ def _settings():
     from rag.settings import load_settings
 
     return load_settings()
+
+
+def test_judge_verdicts_and_a_warning_for_sources_missing_from_the_corpus(tmp_path):
+    dataset = tmp_path / "set.jsonl"
+    dataset.write_text(
+        '{"id": "a", "question": "When did Putin last visit Pyongyang?", "answers": ["summer of 2000"], '
+        '"sources": ["000_2391c0ab0d5c219e.txt"], "type": "temporal"}\n'
+        '{"id": "b", "question": "Who is the Kremlin spokesman?", "answers": ["Peskov"], '
+        '"sources": ["gone.txt"], "type": "factoid"}\n'
+    )
+    warnings = []
+    run = run_eval(dataset, [SEEDS], tmp_path / "run", _settings(), "extractive",
+                   judge_spec="llamacpp:smollm2-135m", warn=warnings.append)
+    assert any("gone.txt" in line for line in warnings)
+    answered = [r for r in run.results if not r["abstained"]]
+    assert answered and all(isinstance(r["judge_correct"], bool) for r in answered)
+    # "summer of 2000" is no string match for "July 2000": only the judge can make it correct.
+    first = run.results[0]
+    assert first["score"]["correct"] == (not first["abstained"] and first["judge_correct"])
+
+
+def test_extractive_cannot_be_a_judge(tmp_path):
+    result = invoke_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS),
+                        "--out", str(tmp_path / "o"), "--llm", "extractive", "--judge", "extractive")
+    assert result.exit_code == 2 and "the judge must be an LLM backend" in result.stderr

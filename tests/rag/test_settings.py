@@ -21,7 +21,9 @@ def test_data_and_model_dirs_derive_from_home(tmp_path, monkeypatch):
     assert settings.model_cache == tmp_path / "models"
 
 
-@pytest.mark.parametrize(("overrides", "name"), [({"top_k": 0}, "top_k"), ({"chunk_size": 120, "chunk_overlap": 500}, "chunk_overlap")])
+@pytest.mark.parametrize(
+    ("overrides", "name"), [({"top_k": 0}, "top_k"), ({"chunk_size": 120, "chunk_overlap": 500}, "chunk_overlap")]
+)
 def test_bad_values_are_one_line_errors_naming_the_setting(overrides, name):
     with pytest.raises(SettingsError, match=name) as caught:
         load_settings(**overrides)

@@ -4,7 +4,7 @@ from datetime import date
 
 from index.records import Article
 from rag.compose import Passage
-from rag.verify import ABSTENTION, key_facts, split_answer, verify
+from rag.verify import ABSTENTION, key_facts, split_answer, unmentioned_facts, verify
 
 OLD = Article(id="old.md", title="Old", outlet="Wire", published=date(2023, 10, 19), hash="1" * 64,
               text="Lavrov held talks in Pyongyang. The last such visit was in July 2000, when Putin met Kim Jong Il.")
@@ -52,21 +52,48 @@ def test_markers_after_the_full_stop_belong_to_their_sentence():
         ("Putin visited in July 2000.", [2]), ("He left.", [1])]
 
 
-def test_key_facts_are_names_numbers_and_months():
-    assert key_facts("The Russian leader visited Pyongyang in July 2000.") == {"russian", "pyongyang", "jul", "2000"}
+def test_key_facts_surnames_numbers_and_months_are_specific_first_names_context():
+    facts = key_facts("The Russian leader Vladimir Putin visited Pyongyang in July 2000.")
+    assert facts.specific == {"russian", "putin", "pyongyang", "jul", "2000"}
+    assert facts.context == {"vladimir"}
+    assert key_facts("Kim Jong Il met Russia's leader.").specific == {"il", "russia"}
+
+
+def test_a_plural_or_a_first_name_elsewhere_in_the_article_does_not_block_support():
+    text = ("Vladimir Putin arrived on 19 July 2000. Neither leader had come before. "
+            "Putin, who succeeded Boris Yeltsin at the end of 1999, held talks with Kim Jong Il over the stay.")
+    article = Article(id="x.md", title="Visit", outlet="Post", published=date(2000, 7, 20), hash="4" * 64, text=text)
+    passages = [Passage(1, article, [(0, len(text))], [1.0])]
+    _, sentences, citations, abstained = verify("Vladimir Putin succeeded Boris Yeltsin [1].", passages, MODEL)
+    assert not abstained and citations[0].text.startswith("Putin, who succeeded Boris Yeltsin")
 
 
 def test_the_cited_span_holds_every_fact_of_the_claim():
-    text = ("Lavrov wants closer ties with Pyongyang. Peskov said an invitation stood. "
-            "Putin has not been to North Korea since July 2000.")
+    text = ("Lavrov wants closer ties with Pyongyang. Peskov said an invitation stood. Talks went on. "
+            "Officials met twice. Putin has not been to North Korea since July 2000.")
     article = Article(id="moscow.md", title="Moscow", outlet="Times", published=date(2024, 1, 17), hash="3" * 64,
                       text=text)
     passages = [Passage(1, article, [(0, len(text))], [1.0])]
     claim = "Putin last visited Pyongyang in July 2000 [1]."
-    # "Pyongyang" and "July 2000" sit two sentences apart: no span holds both, so nothing may be cited.
+    # "Pyongyang" and "July 2000" sit four sentences apart: no span of three holds both, so nothing may be cited.
     assert verify(claim, passages, MODEL)[3] is True
-    adjacent = article.model_copy(update={"text": text.replace("Peskov said an invitation stood. ", "")})
+    adjacent = article.model_copy(update={"text": text.replace("Peskov said an invitation stood. Talks went on. "
+                                                               "Officials met twice. ", "")})
     passages = [Passage(1, adjacent, [(0, len(adjacent.text))], [1.0])]
     _, _, citations, abstained = verify(claim, passages, MODEL)
     assert not abstained
     assert citations[0].text == adjacent.text  # both sentences, because the claim needs both
+
+
+def test_question_names_no_article_mentions_are_reported():
+    assert unmentioned_facts("What did Kim say in Beijing in 2019?", PASSAGES) == [
+        "2019", "beijing"]
+    assert unmentioned_facts("When did Putin visit Pyongyang?", PASSAGES) == []
+
+
+def test_filler_sentence_is_not_verified_and_the_outlet_label_counts_as_source_fact():
+    raw = "Putin arrived in Pyongyang on 19 June 2024 [1]. This information is supported by sources and [1]."
+    _, sentences, _, _ = verify(raw, PASSAGES, MODEL)
+    assert [s.verified for s in sentences] == [True, False]
+    _, sentences, _, _ = verify("Post reported that Putin arrived in Pyongyang on 19 June 2024 [1].", PASSAGES, MODEL)
+    assert sentences[0].verified
