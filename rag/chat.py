@@ -105,7 +105,8 @@ def answer_events(
         if abstained:
             result.reason = "the model said the sources do not answer" if not sentences else "no sentence verified"
         elif wants_latest(question) and passages[0].article.published:
-            result.answer = f"As of the newest article here ({passages[0].article.published:%d %b %Y}): {text}"
+            result.note = f"As of the newest article here ({passages[0].article.published:%d %b %Y}):"
+            result.answer = f"{result.note} {text}"
     timings["total_s"] = time.perf_counter() - started
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     yield AnswerEvent(result)

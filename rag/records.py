@@ -41,6 +41,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     retrieved: list[RetrievedSource] = Field(default_factory=list)
     abstained: bool = False
+    note: str | None = None  # framing said before the sentences, e.g. "As of the newest article here (19 Jun 2024):"
     reason: str | None = None
     as_of: date | None = None
     llm: str = ""
@@ -52,6 +53,7 @@ class Answer(BaseModel):
         return {
             "answer": self.answer,
             "abstained": self.abstained,
+            "note": self.note,
             "reason": self.reason,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "llm": self.llm,

@@ -22,7 +22,7 @@ def answer_to_terminal(answer: Answer) -> Group:
     if answer.abstained:
         lines.append(Text(answer.answer, style="bold yellow"))
     else:
-        body = Text()
+        body = Text(f"{answer.note} " if answer.note else "")
         for sentence in answer.sentences:
             if sentence.verified:
                 body.append(with_markers(sentence) + " ")
@@ -42,7 +42,7 @@ def answer_to_markdown(answer: Answer) -> str:
     """Answer text for the chat page: every piece of article or model text is HTML-escaped."""
     if answer.abstained:
         return f"<em>{html.escape(answer.answer)}</em>"
-    parts = []
+    parts = [html.escape(answer.note)] if answer.note else []
     for sentence in answer.sentences:
         if sentence.verified:
             parts.append(html.escape(with_markers(sentence)))

@@ -24,3 +24,10 @@ def test_article_and_model_text_are_escaped_and_unverified_marked():
 def test_abstention_is_styled_as_such():
     rendered = answer_to_markdown(Answer(question="q", answer="The articles here don't say.", abstained=True))
     assert rendered == "<em>The articles here don&#x27;t say.</em>"
+
+
+def test_as_of_note_is_shown_before_the_sentences():
+    answer = Answer(question="q", answer="x", note="As of the newest article here (19 Jun 2024):",
+                    sentences=[AnswerSentence(text="Putin went in June 2024.", citations=[1], verified=True)])
+    rendered = answer_to_markdown(answer)
+    assert rendered.startswith("As of the newest article here (19 Jun 2024): Putin went in June 2024 [1].")
