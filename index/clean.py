@@ -136,7 +136,7 @@ def clean(document: RawDocument) -> Article:
         author=meta.get("author") or meta.get("agency"),
         published=parse_date(meta.get("published")),
         lang=meta.get("lang") or meta.get("language"),
-        path=str(document.path),
+        path=str(document.path.resolve()),
     )
     article.hash = content_hash(article)
     return article

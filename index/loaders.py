@@ -86,6 +86,26 @@ def load_html(path: Path, data: bytes) -> list[RawDocument]:
     ]
 
 
+@register_loader(".pdf")
+def load_pdf(path: Path, data: bytes) -> list[RawDocument]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise LoadError(f"{path}: malformed PDF ({exc})") from None
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise LoadError(f"{path}: the PDF has no extractable text (scanned pages need OCR first)")
+    hints = {"title": (reader.metadata.title or "").strip(), "author": (reader.metadata.author or "").strip()} \
+        if reader.metadata else {}
+    return [RawDocument(id=path.name, path=path, text=text, kind="pdf", hints={k: v for k, v in hints.items() if v})]
+
+
 _RECORD_FIELDS = {
     "text": ("text", "content", "body"),
     "title": ("title", "headline"),

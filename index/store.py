@@ -120,6 +120,16 @@ class Store:
         row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
         return Article.model_validate_json(row[0]) if row else None
 
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        article = self.article(article_id)
+        if article is None:
+            return []
+        rows = self.db.execute(
+            'SELECT id, start, "end", header FROM chunks WHERE article_id = ? ORDER BY seq', (article_id,)
+        ).fetchall()
+        return [Chunk(id=cid, article_id=article_id, start=s, end=e, text=article.text[s:e], header=h)
+                for cid, s, e, h in rows]
+
     def paths(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, path FROM articles").fetchall())
 

@@ -143,10 +143,16 @@ def ask(
     console.print(answer_to_terminal(answer))
 
 
-@app.command()
+sources_app = typer.Typer(help="List indexed articles, or show one.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
 @user_errors
-def sources(data_dir: DataDir = None, chroma_url: ChromaUrl = None, as_json: AsJson = False):
-    """List the indexed articles."""
+def sources(ctx: typer.Context, data_dir: DataDir = None, chroma_url: ChromaUrl = None, as_json: AsJson = False):
+    """List the indexed articles (id, title, outlet, date, chunks)."""
+    if ctx.invoked_subcommand:
+        return
     settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
     rows = _store(settings).articles()
     if as_json:
@@ -160,6 +166,58 @@ def sources(data_dir: DataDir = None, chroma_url: ChromaUrl = None, as_json: AsJ
     for article, n in rows:
         table.add_row(article.id, article.title, article.outlet or "", str(article.published or "unknown"), str(n))
     console.print(table)
+
+
+@sources_app.command("show")
+@user_errors
+def sources_show(
+    article_id: Annotated[str, typer.Argument(help="Article id (file name, or the record's id).")],
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+    as_json: AsJson = False,
+):
+    """An article's metadata, its cleaned text and its chunks with their offsets."""
+    store = _store(load_settings(data_dir=data_dir, chroma_url=chroma_url))
+    article = store.article(article_id)
+    if article is None:
+        raise StoreError(f"no article {article_id!r} in the index: see `dateline sources`")
+    chunks = store.article_chunks(article_id)
+    if as_json:
+        record = article.model_dump(mode="json")
+        record["chunks"] = [{"id": c.id, "start": c.start, "end": c.end, "text": c.text} for c in chunks]
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    for field in ("id", "title", "outlet", "published", "author", "url", "path", "hash"):
+        console.print(f"[bold]{field}:[/] {escape(str(getattr(article, field) or ''))}")
+    console.print("")
+    console.print(article.text, markup=False)
+    for chunk in chunks:
+        console.print(f"\n[bold]{escape(chunk.id)}[/] [{chunk.start}:{chunk.end}]")
+        console.print(chunk.text, markup=False)
+
+
+@app.command()
+@user_errors
+def remove(
+    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids to remove.")] = None,
+    missing: Annotated[bool, typer.Option("--missing", help="Remove articles whose file no longer exists.")] = False,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+):
+    """Delete articles from every store (vectors, BM25, manifest)."""
+    if not article_ids and not missing:
+        raise SettingsError("name article ids to remove, or use --missing (see `dateline sources`)")
+    store = _store(load_settings(data_dir=data_dir, chroma_url=chroma_url))
+    targets = list(article_ids or [])
+    if missing:
+        targets += [aid for aid, path in store.paths().items() if path and not Path(path).exists()]
+    unknown = [aid for aid in targets if not store.remove(aid)]
+    store.refresh_lexical()
+    console.print(f"removed {len(targets) - len(unknown)} article(s)")
+    for aid in unknown:
+        _warn(f"{aid}: not in the index")
+    if unknown:
+        raise typer.Exit(1)
 
 
 @app.command()

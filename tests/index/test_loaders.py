@@ -78,3 +78,40 @@ def test_directories_are_walked_recursively_and_missing_paths_named(tmp_path):
     assert sorted(p.name for p in iter_files([tmp_path])) == ["deep.md", "top.txt"]
     with pytest.raises(LoadError, match="no such file"):
         list(iter_files([tmp_path / "nope"]))
+
+
+def _pdf_with_text(lines: list[str]) -> bytes:
+    """A minimal, valid one-page PDF whose page draws `lines` in Helvetica (built by hand: no PDF writer here)."""
+    stream = "BT /F1 11 Tf 50 750 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n" + "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("latin-1")
+
+
+def test_pdf_text_is_extracted(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_pdf_with_text(["Putin arrived in Pyongyang on 19 June 2024.", "The visit lasted a day."]))
+    (document,) = load_file(path, LIMIT)
+    assert document.id == "report.pdf" and document.kind == "pdf"
+    assert "Putin arrived in Pyongyang on 19 June 2024." in document.text
+
+
+def test_broken_pdf_is_a_one_line_error(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    with pytest.raises(LoadError, match="broken.pdf") as caught:
+        load_file(path, LIMIT)
+    assert "\n" not in str(caught.value)

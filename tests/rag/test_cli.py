@@ -115,3 +115,29 @@ def test_failed_files_make_ingest_exit_1_after_ingesting_the_rest(tmp_path):
     assert result.returncode == 1
     assert json.loads(result.stdout)["added"] == 1
     assert "bad.jsonl:2: malformed JSON" in result.stderr
+
+
+def test_sources_show_and_remove_keep_every_store_in_step(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("2024-06-20-putin-hanoi.md", "2024-06-17-kremlin-announces-trip.md"):
+        (corpus / name).write_text((SAMPLE / name).read_text())
+    data_dir = str(tmp_path / "index")
+    assert invoke_cli("ingest", str(corpus), "--data-dir", data_dir).exit_code == 0
+    shown = invoke_cli("sources", "show", "2024-06-20-putin-hanoi.md", "--data-dir", data_dir, "--json")
+    record = json.loads(shown.stdout)
+    assert record["outlet"] == "Pacific Monitor" and record["published"] == "2024-06-20"
+    assert all(record["text"][c["start"]:c["end"]] == c["text"] for c in record["chunks"])
+    assert invoke_cli("sources", "show", "nope.md", "--data-dir", data_dir).exit_code == 2
+
+    removed = invoke_cli("remove", "2024-06-20-putin-hanoi.md", "ghost.md", "--data-dir", data_dir)
+    assert removed.exit_code == 1 and "ghost.md: not in the index" in removed.stderr
+    (corpus / "2024-06-17-kremlin-announces-trip.md").unlink()
+    assert invoke_cli("remove", "--missing", "--data-dir", data_dir).exit_code == 0
+    listed = json.loads(invoke_cli("sources", "--data-dir", data_dir, "--json").stdout)
+    assert listed == []
+
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    assert store.collection.count() == 0 and store.lexical_search("Hanoi Putin", 5) == []
