@@ -17,6 +17,12 @@ from rag.retrieve import Retrieved, wants_latest
 
 RECENCY_MARGIN = 0.1  # how much less similar than the best hit an article may be and still count as relevant
 LATEST_SOURCES = 2  # sources shown for "last/latest" questions
+# Sentences that address the model rather than report news never reach the prompt: article text is data.
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompts?|rules)\b|^\s*(?:system|assistant)\s*:|"
+    r"\byou (?:must|should) (?:now )?(?:answer|reply|respond|say)\b|\b(?:reply|respond|answer) only with\b",
+    re.I,
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _WHEN = re.compile(r"^\s*(?:when|what (?:year|month|day|date)|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(
@@ -61,7 +67,7 @@ def _article_sentences(hits: list[Retrieved]) -> list[tuple[int, int]]:
     covered = sorted({(h.chunk.start, h.chunk.end) for h in hits})
     spans = set()
     for s, e in sentence_spans(article.text):
-        if article.text[s:e] == article.title:
+        if article.text[s:e] == article.title or _INSTRUCTION_LIKE.search(article.text[s:e]):
             continue
         if any(cs <= s and e <= ce for cs, ce in covered):
             spans.add((s, e))
