@@ -13,9 +13,9 @@ import statistics
 from collections import Counter
 
 from evals.dataset import EvalQuestion
+from index.dates import MONTHS
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_ABBREVIATIONS = {m[:3]: m for m in _MONTHS if m != "may"} | {"sept": "september"}
+_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
 _NUMBERS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {
@@ -29,7 +29,7 @@ def _iso_to_words(match: re.Match) -> str:
     year, month, day = match.group(1), int(match.group(2)), match.group(3)
     if not 1 <= month <= 12:
         return match.group(0)
-    words = f"{_MONTHS[month - 1]} {year}"
+    words = f"{MONTHS[month - 1]} {year}"
     return f"{int(day)} {words}" if day else words
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
+MONTHS = tuple("january february march april may june july august september october november december".split())
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.chunk import sentence_spans
+from index.dates import MONTHS
 from index.embed import get_embedder
 from index.records import Article
 from rag.retrieve import Retrieved, wants_latest
@@ -26,7 +27,7 @@ _INSTRUCTION_LIKE = re.compile(
 _WORD = re.compile(r"[a-z0-9]+")
 _WHEN = re.compile(r"^\s*(?:when|what (?:year|month|day|date)|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"\b(?:1[89]\d\d|20\d\d|" + "|".join(m.capitalize() for m in MONTHS) + r")\b"
 )
 _STOP = frozenset(
     "a an the of in on at to for and or is was were be been did do does what when where who whom which why how "

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from index.dates import MONTHS
 from index.embed import get_embedder
 from index.records import Article, Chunk
 from index.store import Store
@@ -20,8 +21,8 @@ RRF_K = 60
 CANDIDATES_PER_SOURCE = 4
 MIN_DENSE_SCORE = 0.2
 _DATE_UNITS = (
-    r"week|month|year|weekend|night|summer|winter|spring|autumn|january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"week|month|year|weekend|night|summer|winter|spring|autumn|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|" + "|".join(MONTHS)
 )
 # "last" as in "the last visit", not as in "last September" (a date relative to the article).
 RECENCY_WORDS = re.compile(
@@ -43,8 +44,7 @@ def wants_latest(question: str) -> bool:
     return bool(RECENCY_WORDS.search(question))
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), start=1)}
+_MONTHS = {m: i for i, m in enumerate(MONTHS, start=1)}
 _PERIOD = re.compile(
     r"\b(?:in|during|since|after|from)\s+(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.I,

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from index.chunk import sentence_spans
+from index.dates import MONTHS
 from index.embed import get_embedder
 from rag.compose import Passage, content_words
 from rag.records import AnswerSentence, Citation
@@ -30,10 +31,7 @@ _DONT_KNOW = re.compile(
     r"there is no information|no information|not (?:mentioned|stated))",
     re.I,
 )
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+_MONTHS = (*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept")  # names and their abbreviations
 _NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _SENTENCE_START_WORDS = frozenset(
