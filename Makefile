@@ -11,7 +11,7 @@ TEST_MODEL := smollm2-135m
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models chat test eval
+.PHONY: install models chat test eval bench-ingest
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -30,7 +30,14 @@ chat: models
 	$(BIN)/dateline ingest --if-empty data/sample
 	$(BIN)/dateline chat --host 127.0.0.1 --port 7860
 
-test: install
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+test: install $(CHROMIUM)
 	$(BIN)/dateline models pull $(TEST_MODEL)
 	$(BIN)/dateline models pull $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest
@@ -39,3 +46,7 @@ test: install
 eval: models
 	$(BIN)/dateline eval --dataset evals/datasets/sample.jsonl --corpus data/sample --out eval-runs/sample
 	$(BIN)/dateline eval --dataset evals/datasets/seeds.jsonl --corpus ../shared/seeds --out eval-runs/seeds
+
+# Ingestion speed against sentence-transformers alone, on 2,000 generated articles (~5 min); writes bench-results/.
+bench-ingest: install
+	$(BIN)/python -m evals.bench_ingest --out bench-results/ingest.json

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from index.dates import parse_date
+from index.language import detect_language
 from index.loaders import LoadError, RawDocument
 from index.records import Article
 
@@ -135,7 +136,7 @@ def clean(document: RawDocument) -> Article:
         url=meta.get("url"),
         author=meta.get("author") or meta.get("agency"),
         published=parse_date(meta.get("published")),
-        lang=meta.get("lang") or meta.get("language"),
+        lang=meta.get("lang") or meta.get("language") or detect_language(text),
         path=str(document.path.resolve()),
     )
     article.hash = content_hash(article)

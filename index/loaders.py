@@ -61,29 +61,71 @@ def load_text(path: Path, data: bytes) -> list[RawDocument]:
     return [RawDocument(id=path.name, path=path, text=decode_text(path, data), kind="text")]
 
 
-@register_loader(".html", ".htm")
-def load_html(path: Path, data: bytes) -> list[RawDocument]:
+def _html_document(html: str, doc_id: str, path: Path, where: str, url: str | None = None) -> RawDocument:
+    """Main text and metadata of a news page (trafilatura; the date comes from htmldate inside it)."""
     import trafilatura
 
-    html = decode_text(path, data)
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
+    extracted = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, favor_precision=True
+    )
     if extracted is None or not (extracted.text or "").strip():
-        raise LoadError(f"{path}: no article text found in the HTML")
+        raise LoadError(f"{where}: no article text found in the HTML")
     hints = {
         "title": extracted.title,
         "author": extracted.author,
         "outlet": extracted.sitename,
-        "url": extracted.url,
+        "url": extracted.url or url,
         "published": extracted.date,
     }
     body = extracted.text
     if extracted.title and not body.startswith(extracted.title):
         body = f"{extracted.title}\n\n{body}"
-    return [
-        RawDocument(
-            id=path.name, path=path, text=body, kind="html", hints={k: v for k, v in hints.items() if v}
-        )
-    ]
+    return RawDocument(id=doc_id, path=path, text=body, kind="html", hints={k: v for k, v in hints.items() if v})
+
+
+@register_loader(".html", ".htm")
+def load_html(path: Path, data: bytes) -> list[RawDocument]:
+    return [_html_document(decode_text(path, data), path.name, path, str(path))]
+
+
+FETCH_TIMEOUT_S = 20
+MAX_PAGE_BYTES = 20_000_000
+
+
+def _fetch(url: str, where: str) -> bytes:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "Dateline (news article indexer)"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
+            data = response.read(MAX_PAGE_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise LoadError(f"{where}: {url} answered HTTP {exc.code} ({exc.reason})") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise LoadError(
+            f"{where}: cannot fetch {url} ({reason}): no network here? Save the page as .html and ingest that"
+        ) from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise LoadError(f"{where}: {url} is over {MAX_PAGE_BYTES / 1e6:.0f} MB")
+    return data
+
+
+@register_loader(".urls")
+def load_url_list(path: Path, data: bytes) -> list[RawDocument]:
+    """A list of article URLs, one per line (`#` comments allowed); each page is fetched and read like .html."""
+    documents = []
+    for number, line in enumerate(decode_text(path, data).splitlines(), start=1):
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        where = f"{path}:{number}"
+        if not url.startswith(("http://", "https://")):
+            raise LoadError(f"{where}: {url!r} is not an http(s) URL")
+        html = decode_text(Path(where), _fetch(url, where))
+        documents.append(_html_document(html, url, path, where, url=url))
+    return documents
 
 
 @register_loader(".pdf")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from index.chunk import chunk_article
 from index.clean import NoArticleText, clean
+from index.dedupe import signature as near_duplicate_signature
 from index.embed import get_embedder
 from index.loaders import LoadError, iter_files, load_file
 from index.records import Article, Chunk
-from index.store import Store
+from index.store import Indexed, Store
 
 EMBED_BATCH_CHUNKS = 256
 
@@ -37,13 +38,21 @@ class IngestSummary:
 
 
 Report = Callable[[str], None]
+# ("files" | "chunks", done, total): how far the run is; the chunk total grows as files are read.
+ProgressReport = Callable[[str, int, int], None]
 
 
 def chunking_signature(settings) -> str:
     return f"{settings.embed_model}|{settings.chunk_size}|{settings.chunk_overlap}"
 
 
-def ingest(paths: list[Path], store: Store, settings, report: Report = lambda line: None) -> IngestSummary:
+def ingest(
+    paths: list[Path],
+    store: Store,
+    settings,
+    report: Report = lambda line: None,
+    progress: ProgressReport = lambda kind, done, total: None,
+) -> IngestSummary:
     """Index every article under `paths`; `report` gets one line per file that was skipped or failed."""
     started = time.perf_counter()
     summary = IngestSummary()
@@ -54,24 +63,29 @@ def ingest(paths: list[Path], store: Store, settings, report: Report = lambda li
     signature = chunking_signature(settings)
     pending: list[tuple[Article, list[Chunk], bool]] = []
     seen: dict[str, Path] = {}
+    chunks_queued = 0
 
     def flush() -> None:
         if not pending:
             return
-        texts = [chunk.embed_text for _, chunks, _ in pending for chunk in chunks]
-        vectors = get_embedder(settings.embed_model).embed(texts)
-        offset = 0
-        for article, chunks, is_update in pending:
-            store.put(article, chunks, vectors[offset:offset + len(chunks)], signature)
-            offset += len(chunks)
+        vectors = iter(get_embedder(settings.embed_model).embed(
+            [chunk.embed_text for _, chunks, _ in pending for chunk in chunks]
+        ))
+        store.put_many(
+            [Indexed(article, chunks, [next(vectors) for _ in chunks], near_duplicate_signature(article.text))
+             for article, chunks, _ in pending],
+            signature,
+        )
+        for _, chunks, is_update in pending:
             summary.chunks += len(chunks)
-            if is_update:
-                summary.updated += 1
-            else:
-                summary.added += 1
+            summary.updated += is_update
+            summary.added += not is_update
         pending.clear()
+        progress("chunks", summary.chunks, chunks_queued)
 
-    for path in iter_files([Path(p) for p in paths]):
+    files = list(iter_files([Path(p) for p in paths]))
+    for number_done, path in enumerate(files):
+        progress("files", number_done, len(files))
         try:
             documents = load_file(path, int(settings.max_file_mb * 1_000_000))
         except LoadError as exc:
@@ -102,9 +116,11 @@ def ingest(paths: list[Path], store: Store, settings, report: Report = lambda li
                 continue
             chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
             pending.append((article, chunks, state is not None))
+            chunks_queued += len(chunks)
             if sum(len(c) for _, c, _ in pending) >= EMBED_BATCH_CHUNKS:
                 flush()
     flush()
-    store.refresh_lexical()
+    progress("files", len(files), len(files))
+    store.refresh_derived()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -23,7 +23,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, path TEXT, hash TEXT NOT NULL, chunking TEXT NOT NULL,
-    published_day INTEGER NOT NULL, record TEXT NOT NULL, ingested_at TEXT NOT NULL
+    published_day INTEGER NOT NULL, record TEXT NOT NULL, ingested_at TEXT NOT NULL,
+    signature BLOB, duplicate_of TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -35,6 +36,25 @@ CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
 
 class StoreError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An indexed article as `dateline sources` lists it."""
+
+    article: Article
+    chunks: int
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One article ready for the store: its chunks, their vectors and its near-duplicate signature."""
+
+    article: Article
+    chunks: list[Chunk]
+    vectors: list[list[float]]
+    signature: bytes
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(_SCHEMA)
+        self._add_missing_columns()
         recorded = self._meta("embed_model")
         if recorded is None:
             with self.db:
@@ -86,6 +107,14 @@ class Store:
         self._bm25_generation = -1
 
     # -- manifest ------------------------------------------------------------------------------------------
+    def _add_missing_columns(self) -> None:
+        """Manifests written before near-duplicate detection lack its two columns."""
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        with self.db:
+            for column, kind in (("signature", "BLOB"), ("duplicate_of", "TEXT")):
+                if column not in present:
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
@@ -108,13 +137,17 @@ class Store:
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def articles(self) -> list[tuple[Article, int]]:
-        """Every indexed article with its chunk count, newest first."""
+    def articles(self) -> list[ArticleRow]:
+        """Every indexed article with its chunk count and what it duplicates, newest first."""
         rows = self.db.execute(
-            "SELECT a.record, count(c.id) FROM articles a LEFT JOIN chunks c ON c.article_id = a.id "
+            "SELECT a.record, count(c.id), a.duplicate_of FROM articles a LEFT JOIN chunks c ON c.article_id = a.id "
             "GROUP BY a.id ORDER BY a.published_day DESC, a.id"
         ).fetchall()
-        return [(Article.model_validate_json(record), n) for record, n in rows]
+        return [ArticleRow(Article.model_validate_json(record), n, dup) for record, n, dup in rows]
+
+    def duplicate_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -153,34 +186,41 @@ class Store:
         return found
 
     # -- writes --------------------------------------------------------------------------------------------
-    def put(self, article: Article, chunks: list[Chunk], vectors: list[list[float]], chunking: str) -> None:
-        """Add or replace one article and its chunks in every store."""
-        old_ids = {row[0] for row in self.db.execute("SELECT id FROM chunks WHERE article_id = ?", (article.id,))}
-        if chunks:
+    def put_many(self, entries: list[Indexed], chunking: str) -> None:
+        """Add or replace articles and their chunks in every store: one vector write, one manifest transaction."""
+        if not entries:
+            return
+        marks = ",".join("?" * len(entries))
+        old_ids = {row[0] for row in self.db.execute(
+            f"SELECT id FROM chunks WHERE article_id IN ({marks})", [e.article.id for e in entries]
+        )}
+        new_chunks = [(entry.article, chunk) for entry in entries for chunk in entry.chunks]
+        if new_chunks:
             self.collection.upsert(
-                ids=[c.id for c in chunks],
-                embeddings=vectors,
-                documents=[c.text for c in chunks],
+                ids=[chunk.id for _, chunk in new_chunks],
+                embeddings=[vector for entry in entries for vector in entry.vectors],
+                documents=[chunk.text for _, chunk in new_chunks],
                 metadatas=[
-                    {"article_id": article.id, "start": c.start, "end": c.end, "published_day": article.published_day}
-                    for c in chunks
+                    {"article_id": article.id, "start": chunk.start, "end": chunk.end,
+                     "published_day": article.published_day}
+                    for article, chunk in new_chunks
                 ],
             )
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db:
-            self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
-            self.db.execute(
-                "INSERT INTO articles(id, path, hash, chunking, published_day, record, ingested_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (article.id, article.path, article.hash, chunking, article.published_day,
-                 article.model_dump_json(), now),
+            self.db.executemany("DELETE FROM articles WHERE id = ?", [(e.article.id,) for e in entries])
+            self.db.executemany(
+                "INSERT INTO articles(id, path, hash, chunking, published_day, record, ingested_at, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.article.id, e.article.path, e.article.hash, chunking, e.article.published_day,
+                  e.article.model_dump_json(), now, e.signature) for e in entries],
             )
             self.db.executemany(
                 'INSERT INTO chunks(id, article_id, seq, start, "end", header) VALUES (?, ?, ?, ?, ?, ?)',
-                [(c.id, article.id, i, c.start, c.end, c.header) for i, c in enumerate(chunks)],
+                [(c.id, e.article.id, i, c.start, c.end, c.header) for e in entries for i, c in enumerate(e.chunks)],
             )
             self._bump_generation()
-        stale = sorted(old_ids - {c.id for c in chunks})
+        stale = sorted(old_ids - {chunk.id for _, chunk in new_chunks})
         if stale:
             self.collection.delete(ids=stale)
 
@@ -268,8 +308,26 @@ class Store:
         self._bm25_generation = generation
         return self._bm25
 
-    def refresh_lexical(self) -> None:
+    def refresh_derived(self) -> None:
+        """Bring what is derived from the manifest up to date: the BM25 index and the duplicate marks."""
         self._bm25_index()
+        self._mark_duplicates()
+
+    def _mark_duplicates(self) -> None:
+        from index.dedupe import find_duplicates
+
+        if self._meta("duplicates_generation") == str(self.generation):
+            return
+
+        rows = self.db.execute(
+            "SELECT id, signature, duplicate_of FROM articles WHERE signature IS NOT NULL "
+            "ORDER BY CASE WHEN published_day < 0 THEN 1 ELSE 0 END, published_day, ingested_at, id"
+        ).fetchall()
+        found = find_duplicates([(aid, blob) for aid, blob, _ in rows])
+        changed = [(found.get(aid), aid) for aid, _, old in rows if found.get(aid) != old]
+        with self.db:
+            self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changed)
+            self._set_meta("duplicates_generation", str(self.generation))
 
     def lexical_search(self, query: str, n: int) -> list[Hit]:
         import bm25s

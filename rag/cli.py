@@ -13,7 +13,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn,
+)
 from rich.table import Table
 
 from evals.dataset import DatasetError
@@ -84,6 +86,12 @@ def _store(settings: Settings):
     return open_store(settings)
 
 
+def _plain_ingest_progress(kind: str, done: int, total: int) -> None:
+    """Progress as plain lines where stderr is not a terminal: every 100 files, and each embedded batch."""
+    if kind == "chunks" or done % 100 == 0 and done:
+        err.print(f"{kind}: {done}/{total}", markup=False, highlight=False)
+
+
 @app.command()
 @user_errors
 def ingest(
@@ -101,8 +109,17 @@ def ingest(
     if if_empty and store.article_count():
         console.print(f"the index at {settings.index_dir} already has {store.article_count()} articles; not ingesting")
         return
-    with err.status("Ingesting…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
-        summary = run_ingest(paths, store, settings, report=_warn)
+    if err.is_terminal:
+        with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bars:
+            tasks = {"files": bars.add_task("files read", total=None),
+                     "chunks": bars.add_task("chunks embedded", total=None)}
+            summary = run_ingest(
+                paths, store, settings, report=_warn,
+                progress=lambda kind, done, total: bars.update(tasks[kind], completed=done, total=total),
+            )
+    else:
+        summary = run_ingest(paths, store, settings, report=_warn, progress=_plain_ingest_progress)
     if as_json:
         print(json.dumps(summary.as_dict()))
     else:
@@ -157,14 +174,17 @@ def sources(ctx: typer.Context, data_dir: DataDir = None, chroma_url: ChromaUrl 
     rows = _store(settings).articles()
     if as_json:
         print(json.dumps([
-            {"id": a.id, "title": a.title, "outlet": a.outlet,
-             "published": a.published.isoformat() if a.published else None, "chunks": n}
-            for a, n in rows
-        ]))
+            {"id": row.article.id, "title": row.article.title, "outlet": row.article.outlet,
+             "published": row.article.published.isoformat() if row.article.published else None,
+             "lang": row.article.lang, "chunks": row.chunks, "duplicate_of": row.duplicate_of}
+            for row in rows
+        ], ensure_ascii=False))
         return
-    table = Table("id", "title", "outlet", "published", "chunks")
-    for article, n in rows:
-        table.add_row(article.id, article.title, article.outlet or "", str(article.published or "unknown"), str(n))
+    table = Table("id", "title", "outlet", "published", "lang", "chunks", "duplicate of")
+    for row in rows:
+        article = row.article
+        table.add_row(article.id, article.title, article.outlet or "", str(article.published or "unknown"),
+                      article.lang or "", str(row.chunks), row.duplicate_of or "")
     console.print(table)
 
 
@@ -184,11 +204,13 @@ def sources_show(
     chunks = store.article_chunks(article_id)
     if as_json:
         record = article.model_dump(mode="json")
+        record["duplicate_of"] = store.duplicate_of(article_id)
         record["chunks"] = [{"id": c.id, "start": c.start, "end": c.end, "text": c.text} for c in chunks]
         print(json.dumps(record, ensure_ascii=False))
         return
-    for field in ("id", "title", "outlet", "published", "author", "url", "path", "hash"):
+    for field in ("id", "title", "outlet", "published", "author", "url", "lang", "path", "hash"):
         console.print(f"[bold]{field}:[/] {escape(str(getattr(article, field) or ''))}")
+    console.print(f"[bold]duplicate of:[/] {escape(store.duplicate_of(article_id) or '')}")
     console.print("")
     console.print(article.text, markup=False)
     for chunk in chunks:
@@ -212,7 +234,7 @@ def remove(
     if missing:
         targets += [aid for aid, path in store.paths().items() if path and not Path(path).exists()]
     unknown = [aid for aid in targets if not store.remove(aid)]
-    store.refresh_lexical()
+    store.refresh_derived()
     console.print(f"removed {len(targets) - len(unknown)} article(s)")
     for aid in unknown:
         _warn(f"{aid}: not in the index")

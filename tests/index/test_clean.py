@@ -57,3 +57,17 @@ def test_same_content_same_hash_and_changed_content_new_hash(tmp_path):
     again = clean(RawDocument(id="a.txt", path=tmp_path / "a.txt", text=body, kind="text"))
     changed = clean(RawDocument(id="a.txt", path=tmp_path / "a.txt", text=body + " One more.", kind="text"))
     assert first.hash == again.hash != changed.hash
+
+
+def test_language_is_detected_when_the_page_does_not_say(tmp_path):
+    assert _clean_seed(REUTERS_SEED).lang == "en"
+    french = ("Poutine en Corée du Nord\n\n" + "Le président russe est arrivé à Pyongyang mercredi pour une visite "
+              "d'État, sa première depuis juillet 2000, et a signé un traité avec Kim Jong Un. " * 3)
+    article = clean(RawDocument(id="fr.txt", path=tmp_path / "fr.txt", text=french, kind="text"))
+    assert article.lang == "fr"
+
+
+def test_language_the_record_gives_wins(tmp_path):
+    body = "Headline here\n\n" + "A sentence about the summit in Vladivostok. " * 10
+    article = clean(RawDocument(id="a.txt", path=tmp_path / "a.txt", text=body, kind="text", hints={"lang": "de"}))
+    assert article.lang == "de"

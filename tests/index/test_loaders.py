@@ -115,3 +115,54 @@ def test_broken_pdf_is_a_one_line_error(tmp_path):
     with pytest.raises(LoadError, match="broken.pdf") as caught:
         load_file(path, LIMIT)
     assert "\n" not in str(caught.value)
+
+
+@pytest.fixture
+def sample_site():
+    """A real HTTP server on 127.0.0.1 serving the sample corpus; yields its base URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SAMPLE)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_url_list_fetches_each_page_over_http(tmp_path, sample_site):
+    url = f"{sample_site}/2024-06-21-seoul-reaction.html"
+    path = tmp_path / "reading.urls"
+    path.write_text(f"# pages to index\n\n{url}\n")
+    (document,) = load_file(path, LIMIT)
+    assert document.id == url
+    assert document.hints["url"] == "https://capitaldispatch.example/2024/06/21/seoul-reaction"  # its canonical URL
+    assert document.hints["outlet"] == "Capital Dispatch"
+    assert "summoned Russia's ambassador" in document.text
+
+
+def test_url_list_names_the_line_of_a_missing_page(tmp_path, sample_site):
+    path = tmp_path / "reading.urls"
+    path.write_text(f"{sample_site}/2024-06-21-seoul-reaction.html\n{sample_site}/gone.html\n")
+    with pytest.raises(LoadError, match=r"reading.urls:2: .*/gone.html answered HTTP 404"):
+        load_file(path, LIMIT)
+
+
+def test_url_list_without_a_network_says_so(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused, as offline
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = tmp_path / "reading.urls"
+    path.write_text(f"http://127.0.0.1:{port}/story.html\nnot-a-url\n")
+    with pytest.raises(LoadError, match=r"reading.urls:1: cannot fetch .*no network here\?"):
+        load_file(path, LIMIT)
+    path.write_text("ftp://example.org/story\n")
+    with pytest.raises(LoadError, match=r"reading.urls:1: 'ftp://example.org/story' is not an http\(s\) URL"):
+        load_file(path, LIMIT)

@@ -64,3 +64,28 @@ def test_bad_files_are_reported_and_the_rest_ingested(settings, tmp_path):
     summary = ingest([corpus], open_store(settings), settings, report=lines.append)
     assert (summary.added, summary.failed, summary.skipped) == (1, 2, 1)
     assert len(lines) == 3 and all("\n" not in line for line in lines)
+
+
+def test_a_wire_story_run_by_two_outlets_is_kept_twice_and_marked(settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    wire = (corpus / "000_2391c0ab0d5c219e.txt").read_text(encoding="utf-8")
+    (corpus / "rerun.txt").write_text(wire.replace("Reuters", "Source: Korea Wire Daily"), encoding="utf-8")
+    store = open_store(settings)
+    summary = ingest([corpus], store, settings)
+    assert summary.added == 3
+    marks = {row.article.id: row.duplicate_of for row in store.articles()}
+    assert marks == {"000_2391c0ab0d5c219e.txt": None, "rerun.txt": "000_2391c0ab0d5c219e.txt",
+                     "003_26919875a749789e.txt": None}
+    assert store.article("rerun.txt").outlet == "Korea Wire Daily"
+    store.remove("000_2391c0ab0d5c219e.txt")
+    store.refresh_derived()
+    assert store.duplicate_of("rerun.txt") is None  # the copy left is now nobody's duplicate
+
+
+def test_progress_reports_files_and_embedded_chunks(settings):
+    seen = []
+    summary = ingest([SEEDS], open_store(settings), settings, progress=lambda *event: seen.append(event))
+    assert ("files", 2, 2) in seen
+    assert ("chunks", summary.chunks, summary.chunks) in seen
+    assert [done for kind, done, _ in seen if kind == "files"] == [0, 1, 2]
