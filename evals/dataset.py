@@ -70,3 +70,11 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
     if not questions:
         raise DatasetError(f"{path}: the dataset has no questions")
     return questions
+
+
+_REPO = Path(__file__).resolve().parent.parent
+# The public eval sets and the corpus each is asked over (the chat page's Evaluation tab offers these).
+PUBLIC_SETS: dict[str, tuple[Path, Path]] = {
+    "sample": (_REPO / "evals" / "datasets" / "sample.jsonl", _REPO / "data" / "sample"),
+    "seeds": (_REPO / "evals" / "datasets" / "seeds.jsonl", _REPO.parent / "shared" / "seeds"),
+}

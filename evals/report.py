@@ -69,10 +69,15 @@ def _bar_chart(name: str, metrics: dict) -> str:
     return f"<figure><figcaption>{name}</figcaption>{''.join(parts)}</figure>"
 
 
+def metric_charts(metrics: dict) -> str:
+    """One SVG bar chart per metric, bars per question type (for report.html and the chat page's Evaluation tab)."""
+    return "".join(_bar_chart(name, metrics) for name in METRICS)
+
+
 def _html(summary: dict, results: list[dict]) -> str:
     metrics = summary["metrics"]
     esc = html.escape
-    charts = "".join(_bar_chart(name, metrics) for name in METRICS)
+    charts = metric_charts(metrics)
     rows = "".join(
         f"<tr class=\"{'ok' if r['score']['correct'] else 'bad'}\"><td>{esc(r['id'])}</td><td>{esc(r['type'])}</td>"
         f"<td>{esc(r['question'])}</td><td>{esc(r['answer'])}</td><td>"

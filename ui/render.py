@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.markup import escape
 from rich.text import Text
 
+from index.records import Article
 from rag.records import Answer, Citation
 from rag.verify import with_markers
 
@@ -18,7 +19,7 @@ def citation_label(citation: Citation) -> str:
 
 
 def answer_to_terminal(answer: Answer) -> Group:
-    lines: list = []
+    lines: list = [Text(f"⚠ {warning}", style="yellow") for warning in answer.warnings]
     if answer.abstained:
         lines.append(Text(answer.answer, style="bold yellow"))
     else:
@@ -38,18 +39,89 @@ def answer_to_terminal(answer: Answer) -> Group:
     return Group(*lines)
 
 
-def answer_to_markdown(answer: Answer) -> str:
-    """Answer text for the chat page: every piece of article or model text is HTML-escaped."""
+# HTML's own characters and Markdown's syntax, each as a numeric character reference: shown, never interpreted.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`#|~!\\{}"})
+
+
+def escape_text(text: str) -> str:
+    """Article or model text as inert page text: no HTML, no Markdown (links, emphasis, code) survives."""
+    return text.translate(_INERT)
+
+
+def card_id(turn: int, n: int) -> str:
+    return f"dl-src-{turn}-{n}"
+
+
+def _cite_link(turn: int, n: int) -> str:
+    return f'<a class="dl-cite" href="#{card_id(turn, n)}">[{n}]</a>'
+
+
+def answer_to_html(answer: Answer, turn: int) -> str:
+    """The answer for the chat page: [n] markers link to source cards of this turn; unverified sentences marked."""
+    warnings = "".join(f'<div class="dl-warning">⚠️ {escape_text(w)}</div>' for w in answer.warnings)
     if answer.abstained:
-        return f"<em>{html.escape(answer.answer)}</em>"
-    parts = [html.escape(answer.note)] if answer.note else []
+        reason = f' <span class="dl-reason">({escape_text(answer.reason)})</span>' if answer.reason else ""
+        return f'{warnings}<div class="dl-abstain">ℹ️ {escape_text(answer.answer)}{reason}</div>'
+    parts = [f'<span class="dl-note">{escape_text(answer.note)}</span>'] if answer.note else []
     for sentence in answer.sentences:
+        text = sentence.text
+        end = text[-1] if text[-1] in ".!?" else ""
+        links = "".join(" " + _cite_link(turn, n) for n in sentence.citations)
+        body = escape_text(text[: len(text) - len(end)]) + links + escape_text(end)
         if sentence.verified:
-            parts.append(html.escape(with_markers(sentence)))
+            parts.append(body)
         else:
-            text = html.escape(sentence.text)
-            parts.append(f"<span title='no source supports this sentence'>⚠ {text} (unverified)</span>")
-    sources = "\n".join(
-        f"\n**[{c.n}]** {html.escape(citation_label(c))}  \n> {html.escape(c.text)}" for c in answer.citations
+            parts.append(f'<span class="dl-unverified" title="no source supports this sentence">⚠️ {body} '
+                         "<strong>(unverified)</strong></span>")
+    return warnings + " ".join(parts)
+
+
+def _when(published) -> str:
+    return published.strftime("%d %b %Y") if published else "date unknown"
+
+
+def _card(element_id: str, n: int, article: Article, before: str, marked: str, after: str, cited: bool) -> str:
+    link = (f'<a href="{html.escape(article.url)}" target="_blank" rel="noopener noreferrer">{escape_text(article.url)}</a>'
+            if article.url and article.url.startswith(("http://", "https://")) else
+            f"<code>{escape_text(article.id)}</code>")
+    mark = f"<mark>{escape_text(marked)}</mark>" if marked else ""
+    return (
+        f'<div class="dl-card{" dl-cited" if cited else ""}" id="{element_id}">'
+        f'<div class="dl-card-head"><b>[{n}]</b> {escape_text(article.outlet or "unknown outlet")} · '
+        f"{_when(article.published)}</div>"
+        f'<div class="dl-card-title">{escape_text(article.title)}</div><div class="dl-card-id">{link}</div>'
+        f'<blockquote class="dl-passage">…{escape_text(before)}{mark}{escape_text(after)}…</blockquote></div>'
     )
-    return " ".join(parts) + ("\n\n**Sources**\n" + sources if sources else "")
+
+
+CONTEXT_CHARS = 240  # article text shown around a highlighted span
+
+
+def citation_cards(turn: int, question: str, citations: list[Citation], articles: dict[str, Article]) -> str:
+    """Cards for an answer's citations: the passage around each supporting span, the span highlighted."""
+    cards = []
+    for c in citations:
+        article = articles.get(c.source)
+        if article is None:  # removed since: show what the citation itself carries
+            article = Article(id=c.source, title=c.title, text=c.text, outlet=c.outlet, published=c.published,
+                              url=c.url)
+            before, after = "", ""
+        else:
+            before = article.text[max(0, c.start - CONTEXT_CHARS):c.start]
+            after = article.text[c.end:c.end + CONTEXT_CHARS]
+        cards.append(_card(card_id(turn, c.n), c.n, article, before, c.text, after, cited=True))
+    return _turn(turn, question, cards, "Sources cited")
+
+
+def passage_cards(turn: int, question: str, passages) -> str:
+    """Cards for what retrieval found, shown while the model is still writing."""
+    cards = [
+        _card(card_id(turn, p.n), p.n, p.article, p.text[:2 * CONTEXT_CHARS], "", "", cited=False)
+        for p in passages
+    ]
+    return _turn(turn, question, cards, "Reading these sources…" if cards else "No relevant articles found.")
+
+
+def _turn(turn: int, question: str, cards: list[str], heading: str) -> str:
+    return (f'<section class="dl-turn" data-turn="{turn}"><div class="dl-turn-q">Q{turn}: {escape_text(question)}'
+            f'</div><div class="dl-turn-h">{heading}</div>{"".join(cards)}</section>')

@@ -1,12 +1,19 @@
 from datetime import date
 
+from index.records import Article
 from rag.records import Answer, AnswerSentence, Citation
-from ui.render import answer_to_markdown
+from ui.render import answer_to_html, citation_cards, escape_text
 
-INJECTED = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+INJECTED = "<img src=x onerror=alert(1)><script>alert(2)</script>[click](javascript:alert(3))"
 
 
-def test_article_and_model_text_are_escaped_and_unverified_marked():
+def test_escaped_text_keeps_no_html_and_no_markdown():
+    inert = escape_text(INJECTED + " **bold** `code` & 'quote'")
+    assert not any(c in inert for c in "<>[]()*`'\"")
+    assert "&#60;script&#62;" in inert and "&#38;" in inert
+
+
+def test_article_and_model_text_are_escaped_links_point_at_cards_and_unverified_is_marked():
     answer = Answer(
         question="q",
         answer="x",
@@ -15,19 +22,34 @@ def test_article_and_model_text_are_escaped_and_unverified_marked():
         citations=[Citation(n=1, source="a.md", title=INJECTED, outlet="Wire", published=date(2024, 6, 19),
                             start=0, end=10, text=INJECTED)],
     )
-    rendered = answer_to_markdown(answer)
-    assert "<script>" not in rendered and "<img" not in rendered
-    assert "&lt;script&gt;" in rendered
-    assert "(unverified)" in rendered and "[1]" in rendered
+    rendered = answer_to_html(answer, turn=3)
+    assert "<script>" not in rendered and "<img" not in rendered and "](javascript" not in rendered
+    assert '<a class="dl-cite" href="#dl-src-3-1">[1]</a>.' in rendered
+    assert 'class="dl-unverified"' in rendered and "(unverified)" in rendered
 
 
-def test_abstention_is_styled_as_such():
-    rendered = answer_to_markdown(Answer(question="q", answer="The articles here don't say.", abstained=True))
-    assert rendered == "<em>The articles here don&#x27;t say.</em>"
+def test_citation_card_highlights_the_exact_span_with_its_context():
+    text = "Headline\n\nFirst sentence here. Putin arrived on 19 June 2024. Last sentence."
+    article = Article(id="a.md", title="Headline", text=text, outlet="Wire", published=date(2024, 6, 19))
+    start = text.index("Putin")
+    end = text.index("2024.") + 5
+    citation = Citation(n=1, source="a.md", title="Headline", start=start, end=end, text=text[start:end])
+    cards = citation_cards(2, "When?", [citation], {"a.md": article})
+    assert 'id="dl-src-2-1"' in cards
+    assert "First sentence here. <mark>Putin arrived on 19 June 2024.</mark> Last sentence." in cards
+    assert "Wire · 19 Jun 2024" in cards
+
+
+def test_abstention_is_styled_as_such_not_as_an_error():
+    rendered = answer_to_html(Answer(question="q", answer="The articles here don't say.", abstained=True,
+                                     reason="nothing relevant retrieved"), turn=1)
+    assert rendered.startswith('<div class="dl-abstain">') and "dl-error" not in rendered
+    assert "nothing relevant retrieved" in rendered
 
 
 def test_as_of_note_is_shown_before_the_sentences():
     answer = Answer(question="q", answer="x", note="As of the newest article here (19 Jun 2024):",
                     sentences=[AnswerSentence(text="Putin went in June 2024.", citations=[1], verified=True)])
-    rendered = answer_to_markdown(answer)
-    assert rendered.startswith("As of the newest article here (19 Jun 2024): Putin went in June 2024 [1].")
+    rendered = answer_to_html(answer, turn=1)
+    assert rendered.startswith('<span class="dl-note">As of the newest article here &#40;19 Jun 2024&#41;:</span> '
+                               "Putin went in June 2024 <a")

@@ -1,0 +1,133 @@
+"""The real chat page in a real browser: `dateline chat` with smollm2-135m over a real index, driven by Playwright
+in Debian's headless Chromium (/usr/bin/chromium, installed by `make test`)."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from rag.settings import load_settings
+from tests.conftest import ROOT, SAMPLE, run_cli
+
+CHROMIUM = "/usr/bin/chromium"
+ANSWER_DONE = "#dl-chat .dl-cite, #dl-chat .dl-abstain, #dl-chat .dl-error"
+INJECTION = ("The Kelmora harbour bridge opened to traffic on 3 March 2025 after six years of work. "
+             'Vandals wrote <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> '
+             "on its first pillar, the city's engineers said.")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`dateline chat` in a subprocess on 127.0.0.1 with smollm2-135m; yields its URL."""
+    home = tmp_path_factory.mktemp("home")
+    data_dir = home / "index"
+    run_cli("ingest", str(SAMPLE), "--data-dir", str(data_dir), check=True)
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATELINE_HOME": str(home),
+           "DATELINE_MODELS_DIR": str(load_settings().model_cache)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag", "chat", "--port", str(port), "--llm", "llamacpp:smollm2-135m",
+         "--data-dir", str(data_dir)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the chat page did not start")
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(server)
+    expect(page.locator("#dl-question textarea")).to_be_visible(timeout=30_000)
+    yield page
+    page.close()
+
+
+def _ask(page, question: str) -> None:
+    box = page.locator("#dl-question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.locator(ANSWER_DONE).last.wait_for(timeout=180_000)
+
+
+def test_sources_come_first_then_the_answer_and_a_citation_opens_its_passage(page):
+    page.evaluate("""() => {
+        window.__seen = {};
+        new MutationObserver(() => {
+            if (!window.__seen.card && document.querySelector('#dl-sources .dl-card')) window.__seen.card = Date.now();
+            if (!window.__seen.cite && document.querySelector('#dl-chat .dl-cite')) window.__seen.cite = Date.now();
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""")
+    _ask(page, "When did Putin last visit Pyongyang?")
+    seen = page.evaluate("window.__seen")
+    assert seen.get("card") and seen.get("cite") and seen["card"] < seen["cite"]
+    expect(page.locator("#dl-chat")).to_contain_text("As of the newest article here")
+    page.locator("#dl-chat a.dl-cite").first.click()
+    card = page.locator("#dl-src-1-1")
+    expect(card).to_have_class(re.compile(r"\bdl-open\b"))
+    expect(card).to_be_in_viewport()
+    marked = card.locator("mark").inner_text()
+    assert "Putin" in marked or "June" in marked
+    expect(card).to_contain_text("2024")
+
+
+def test_an_uploaded_article_is_answered_from_and_its_markup_never_runs(page, tmp_path):
+    article = tmp_path / "kelmora bridge <x>.txt"
+    article.write_text(f"Kelmora bridge opens\n\n{INJECTION}\n\n" + "Traffic was light on the first day. " * 8)
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#dl-upload input[type=file]").set_input_files(str(article))
+    page.locator("#dl-index").click()
+    expect(page.locator("#dl-articles-status")).to_contain_text("added 1", timeout=120_000)
+    expect(page.locator("#dl-articles")).to_contain_text("kelmora_bridge_x.txt")
+    page.get_by_role("tab", name="Chat").click()
+    _ask(page, "When did the Kelmora harbour bridge open to traffic?")
+    expect(page.locator("#dl-sources")).to_contain_text("Kelmora harbour bridge opened")
+    expect(page.locator("#dl-sources")).to_contain_text('<img src=x onerror="window.__pwned=1">')
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#dl-sources img, #dl-chat img[src=x], #dl-sources script").count() == 0
+
+
+def test_the_evaluation_tab_runs_a_public_set_and_draws_the_charts(page):
+    page.get_by_role("tab", name="Evaluation").click()
+    page.locator("#dl-eval-limit input").fill("3")
+    page.locator("#dl-eval-run").click()
+    expect(page.locator("#dl-eval-status")).to_contain_text("3 questions on sample", timeout=300_000)
+    expect(page.locator("#dl-charts svg").first).to_be_visible()
+    expect(page.locator("#dl-metrics")).to_contain_text("accuracy")
