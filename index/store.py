@@ -145,6 +145,11 @@ class Store:
         ).fetchall()
         return [ArticleRow(Article.model_validate_json(record), n, dup) for record, n, dup in rows]
 
+    def languages(self) -> set[str]:
+        """The languages of the indexed articles."""
+        rows = self.db.execute("SELECT DISTINCT json_extract(record, '$.lang') FROM articles").fetchall()
+        return {row[0] for row in rows if row[0]}
+
     def duplicate_of(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None

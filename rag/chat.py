@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from index.language import question_language
 from index.store import Store
 from rag.compose import Passage, compose
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
-from rag.llms import LLMError, load_llm
+from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
-from rag.verify import ABSTENTION, unmentioned_facts, verify
+from rag.verify import ABSTENTION, missing_answer_kind, unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
 
@@ -53,8 +54,14 @@ def check_question(question: str) -> str:
 
 
 def answer_events(
-    question: str, store: Store, settings, as_of: date | None = None, llm_spec: str | None = None
+    question: str,
+    store: Store,
+    settings,
+    as_of: date | None = None,
+    llm_spec: str | None = None,
+    published: tuple[date | None, date | None] = (None, None),
 ) -> Iterator[SourcesEvent | TokenEvent | AnswerEvent]:
+    """Sources, then tokens, then the verified Answer; `published` filters by publication date (from, to)."""
     question = check_question(question)
     spec = llm_spec or settings.llm
     timings: dict[str, float] = {}
@@ -63,18 +70,26 @@ def answer_events(
     timings["load_s"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    retrieved = retrieve(question, store, settings, as_of)
+    retrieved = retrieve(question, store, settings, as_of, published)
     passages = compose(question, retrieved, settings)
     timings["retrieve_s"] = time.perf_counter() - mark
     yield SourcesEvent(passages)
 
+    language = question_language(question)
+    article_languages = store.languages()
     ranked: dict[str, float] = {}
     for hit in retrieved:  # best first, so the first score seen per article is its best
         ranked.setdefault(hit.article.id, round(hit.score, 5))
     result = Answer(
         question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
         retrieved=[RetrievedSource(source=source, score=score) for source, score in ranked.items()],
+        question_language=language,
     )
+    if language and article_languages and language not in article_languages:
+        result.warnings.append(
+            f"The question looks like {language!r} but the articles here are in "
+            f"{', '.join(sorted(article_languages))}: retrieval works best when you ask in the articles' language."
+        )
     unmentioned = unmentioned_facts(question, passages) if passages else []
     if not passages:
         result.reason = "nothing relevant retrieved"
@@ -97,12 +112,16 @@ def answer_events(
                     pieces.append(piece)
                     yield TokenEvent(piece)
             except Exception as exc:  # a backend failure, never a traceback to the user
-                raise LLMError(f"{spec}: generation failed: {exc}") from None
+                raise explain_failure(spec, llm, exc, settings.llm_timeout_s) from None
             raw = "".join(pieces)
         timings["generate_s"] = time.perf_counter() - mark
         text, sentences, citations, abstained = verify(raw, passages, settings.embed_model)
         result.answer, result.sentences, result.citations, result.abstained = text, sentences, citations, abstained
-        if abstained:
+        missing = None if abstained else missing_answer_kind(question, sentences)
+        if missing:
+            result.answer, result.citations, result.abstained = ABSTENTION, [], True
+            result.reason = f"the question asks for a {missing} and the answer gives none"
+        elif abstained:
             result.reason = "the model said the sources do not answer" if not sentences else "no sentence verified"
         elif wants_latest(question) and passages[0].article.published:
             result.note = f"As of the newest article here ({passages[0].article.published:%d %b %Y}):"
@@ -112,8 +131,15 @@ def answer_events(
     yield AnswerEvent(result)
 
 
-def ask(question: str, store: Store, settings, as_of: date | None = None, llm_spec: str | None = None) -> Answer:
-    for event in answer_events(question, store, settings, as_of, llm_spec):
+def ask(
+    question: str,
+    store: Store,
+    settings,
+    as_of: date | None = None,
+    llm_spec: str | None = None,
+    published: tuple[date | None, date | None] = (None, None),
+) -> Answer:
+    for event in answer_events(question, store, settings, as_of, llm_spec, published):
         if isinstance(event, AnswerEvent):
             return event.answer
     raise AssertionError("answer_events always ends with an AnswerEvent")

@@ -45,6 +45,9 @@ ChromaUrl = Annotated[Optional[str], typer.Option("--chroma-url", help="Use a Ch
 LlmSpec = Annotated[
     Optional[str], typer.Option("--llm", help="BACKEND[:MODEL], e.g. llamacpp:smollm2-135m, extractive.")
 ]
+LlmBaseUrl = Annotated[
+    Optional[str], typer.Option("--llm-base-url", help="Server URL for the ollama and openai backends.")
+]
 TopK = Annotated[Optional[int], typer.Option("--top-k", help="Sources handed to the model.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -69,6 +72,12 @@ def user_errors(command):
 def _warn(line: str) -> None:
     """One problem line on stderr, never wrapped, never read as markup."""
     err.print(line, style="yellow", soft_wrap=True, markup=False)
+
+
+def _error_kind(exc: Exception) -> str:
+    """What went wrong, as a word a script can branch on."""
+    kinds = {QuestionError: "bad_question", StoreError: "index", SettingsError: "bad_setting"}
+    return getattr(exc, "kind", None) or next((k for t, k in kinds.items() if isinstance(exc, t)), "error")
 
 
 def _parse_date(value: str | None, name: str) -> date | None:
@@ -137,7 +146,10 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Answer as if today were YYYY-MM-DD.")] = None,
     llm: LlmSpec = None,
+    llm_base_url: LlmBaseUrl = None,
     top_k: TopK = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only articles published on or after.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only articles published on or before.")] = None,
     data_dir: DataDir = None,
     chroma_url: ChromaUrl = None,
     as_json: AsJson = False,
@@ -145,13 +157,20 @@ def ask(
     """Answer a question from the indexed articles, citing the passages."""
     from rag.chat import ask as run_ask
 
-    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, top_k=top_k)
-    store = _store(settings)
-    when = _parse_date(as_of, "--as-of")
-    if store.article_count() == 0:
-        raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
-    with err.status("Thinking…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
-        answer = run_ask(question, store, settings, when)
+    try:
+        settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, top_k=top_k,
+                                 llm_base_url=llm_base_url)
+        store = _store(settings)
+        when = _parse_date(as_of, "--as-of")
+        window = (_parse_date(since, "--since"), _parse_date(until, "--until"))
+        if store.article_count() == 0:
+            raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
+        with err.status("Thinking…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
+            answer = run_ask(question, store, settings, when, published=window)
+    except USER_ERRORS as exc:
+        if as_json:  # the result says what happened, on stdout like an answer
+            print(json.dumps({"error": str(exc), "error_kind": _error_kind(exc)}, ensure_ascii=False))
+        raise
     if as_json:
         print(json.dumps(answer.to_public_json(), ensure_ascii=False))
         return
@@ -248,13 +267,14 @@ def chat(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
     llm: LlmSpec = None,
+    llm_base_url: LlmBaseUrl = None,
     data_dir: DataDir = None,
     chroma_url: ChromaUrl = None,
 ):
     """Serve the chat page."""
     from ui.app import serve
 
-    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm)
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, llm_base_url=llm_base_url)
     serve(settings, host=host, port=port)
 
 
@@ -320,6 +340,7 @@ def eval_run(
                                                           help="Exit 1 if overall accuracy is below this.")] = None,
     judge: Annotated[Optional[str], typer.Option("--judge", help="LLM spec of an optional correctness judge.")] = None,
     top_k: TopK = None,
+    llm_base_url: LlmBaseUrl = None,
 ):
     """Index the corpus, ask every question, write results.jsonl, summary.json, report.md and report.html."""
     if ctx.invoked_subcommand:
@@ -330,7 +351,7 @@ def eval_run(
     from evals.report import metrics_table
     from evals.runner import run_eval
 
-    settings = load_settings(llm=llm, top_k=top_k)
+    settings = load_settings(llm=llm, top_k=top_k, llm_base_url=llm_base_url)
     if err.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       console=err, transient=True) as bar:

@@ -15,7 +15,15 @@ from rag.models import DEFAULT_PRESET, ModelCache, ModelError, resolve_model_pat
 
 
 class LLMError(RuntimeError):
-    """A backend problem, phrased as one line naming the backend and what to do."""
+    """A backend problem, phrased as one line naming the backend and what to do.
+
+    `kind` says which problem it was (for `ask --json`): unknown_backend, model_missing, unreachable, timeout,
+    failed.
+    """
+
+    def __init__(self, message: str, kind: str = "failed"):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,10 @@ def parse_spec(spec: str) -> tuple[Backend, str | None]:
     backend = BACKENDS.get(name)
     if backend is None:
         known = ", ".join(sorted(BACKENDS))
-        raise LLMError(f"unknown LLM backend {name!r} in {spec!r}: use one of {known} (e.g. llamacpp:{DEFAULT_PRESET})")
+        raise LLMError(
+            f"unknown LLM backend {name!r} in {spec!r}: use one of {known} (e.g. llamacpp:{DEFAULT_PRESET})",
+            "unknown_backend",
+        )
     return backend, (model or backend.default_model)
 
 
@@ -87,7 +98,7 @@ def _llamacpp(model: str | None, settings) -> object:
     try:
         path = resolve_model_path(model or DEFAULT_PRESET, ModelCache(settings.model_cache))
     except ModelError as exc:
-        raise LLMError(f"llamacpp: {exc}") from None
+        raise LLMError(f"llamacpp: {exc}", "model_missing") from None
     key = f"{path}|{settings.context_window}|{settings.max_new_tokens}"
     with _load_lock:
         if key not in _loaded:
@@ -105,11 +116,73 @@ def _llamacpp(model: str | None, settings) -> object:
                     verbose=False,
                 )
             except ValueError as exc:
-                raise LLMError(f"llamacpp: cannot load {path}: {exc} (is it a valid .gguf file?)") from None
+                raise LLMError(f"llamacpp: cannot load {path}: {exc} (is it a valid .gguf file?)",
+                               "model_missing") from None
             template.bind(llm._model)
             llm.generate_kwargs["stop"] = template.stop
             _loaded[key] = llm
         return _loaded[key]
+
+
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+
+
+def _needs_model(backend: str, model: str | None, example: str) -> str:
+    if not model:
+        raise LLMError(f"{backend}: name the model, e.g. --llm {backend}:{example}", "unknown_backend")
+    return model
+
+
+@register_backend("openai", "any OpenAI-compatible server at --llm-base-url (key from OPENAI_API_KEY)")
+def _openai(model: str | None, settings) -> object:
+    """Chat completions through llama-index's OpenAILike: vLLM, llama.cpp's server, hosted APIs."""
+    from llama_index.llms.openai_like import OpenAILike
+
+    return OpenAILike(
+        model=_needs_model("openai", model, "gpt-4o-mini"),
+        api_base=settings.llm_base_url or OPENAI_DEFAULT_URL,
+        api_key=os.environ.get("OPENAI_API_KEY") or "none",  # local servers take any key
+        is_chat_model=True,
+        context_window=settings.context_window,
+        max_tokens=settings.max_new_tokens,
+        temperature=0.0,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,  # a down server is reported at once, not after minutes of retries
+    )
+
+
+@register_backend("ollama", f"an Ollama server at --llm-base-url (default {OLLAMA_DEFAULT_URL})")
+def _ollama(model: str | None, settings) -> object:
+    from llama_index.llms.ollama import Ollama
+
+    return Ollama(
+        model=_needs_model("ollama", model, "qwen2.5:1.5b"),
+        base_url=settings.llm_base_url or OLLAMA_DEFAULT_URL,
+        request_timeout=settings.llm_timeout_s,
+        temperature=0.0,
+        context_window=settings.context_window,
+        additional_kwargs={"num_predict": settings.max_new_tokens},
+    )
+
+
+def endpoint_of(llm) -> str | None:
+    """The server URL of a remote backend (None for in-process ones)."""
+    return getattr(llm, "api_base", None) or getattr(llm, "base_url", None)
+
+
+def explain_failure(spec: str, llm, exc: Exception, timeout_s: float) -> LLMError:
+    """A backend exception as one line naming the backend, its URL and what to do."""
+    url = endpoint_of(llm)
+    where = f" at {url}" if url else ""
+    text = f"{type(exc).__name__}: {exc}"
+    if "timeout" in text.lower() or "timed out" in text.lower():
+        return LLMError(f"{spec}{where}: no answer within {timeout_s:g} s; raise llm_timeout_s or use a smaller "
+                        "model", "timeout")
+    if any(word in text.lower() for word in ("connect", "refused", "unreachable", "name resolution")):
+        return LLMError(f"{spec}{where}: cannot reach the server ({exc}); start it or fix --llm-base-url",
+                        "unreachable")
+    return LLMError(f"{spec}{where}: generation failed: {exc}", "failed")
 
 
 @register_backend("extractive", "no LLM: answers with the best supporting sentences, cited")
@@ -120,3 +193,17 @@ def _extractive(model: str | None, settings) -> None:
 def load_llm(spec: str, settings) -> object | None:
     backend, model = parse_spec(spec)
     return backend.make(model, settings)
+
+
+def available_llms(settings) -> list[tuple[str, str]]:
+    """(label, spec) for every LLM this machine can answer with now: downloaded presets, then `extractive`."""
+    from rag.models import PRESETS
+
+    cache = ModelCache(settings.model_cache)
+    loaded = {key.split("|")[0] for key in _loaded}
+    choices = []
+    for preset in PRESETS.values():
+        if cache.is_present(preset):
+            state = " (loaded)" if str(cache.path_of(preset)) in loaded else ""
+            choices.append((f"llamacpp:{preset.name}{state}", f"llamacpp:{preset.name}"))
+    return choices + [("extractive (no LLM)", "extractive")]

@@ -43,6 +43,8 @@ class Answer(BaseModel):
     abstained: bool = False
     note: str | None = None  # framing said before the sentences, e.g. "As of the newest article here (19 Jun 2024):"
     reason: str | None = None
+    warnings: list[str] = Field(default_factory=list)  # shown with the answer, e.g. a question in another language
+    question_language: str | None = None
     as_of: date | None = None
     llm: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
@@ -55,6 +57,8 @@ class Answer(BaseModel):
             "abstained": self.abstained,
             "note": self.note,
             "reason": self.reason,
+            "warnings": self.warnings,
+            "question_language": self.question_language,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "llm": self.llm,
             "citations": [

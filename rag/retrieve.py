@@ -60,11 +60,21 @@ def earliest_publication(question: str) -> date | None:
     return date(int(match["year"]), month, 1)
 
 
-def retrieve(question: str, store: Store, settings, as_of: date | None = None) -> list[Retrieved]:
-    """Up to `settings.top_k * CANDIDATES_PER_SOURCE` chunks the manifest vouches for, best first."""
+def retrieve(
+    question: str,
+    store: Store,
+    settings,
+    as_of: date | None = None,
+    published: tuple[date | None, date | None] = (None, None),
+) -> list[Retrieved]:
+    """Up to `settings.top_k * CANDIDATES_PER_SOURCE` chunks the manifest vouches for, best first.
+
+    `published` is a (from, to) publication date filter the user set; both ends are inclusive.
+    """
     n = settings.top_k * CANDIDATES_PER_SOURCE
-    max_day = as_of.toordinal() if as_of else None
-    earliest = earliest_publication(question)
+    latest = min((d for d in (as_of, published[1]) if d), default=None)
+    max_day = latest.toordinal() if latest else None
+    earliest = max((d for d in (earliest_publication(question), published[0]) if d), default=None)
     min_day = earliest.toordinal() if earliest else None
     vector = get_embedder(settings.embed_model).embed([question])[0]
     dense = store.dense_search(vector, n, min_day, max_day)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="A Chroma server (http://HOST:PORT) instead of the embedded one.")
     embed_model: str = Field("all-MiniLM-L6-v2", description="Embedding model name from the embedding registry.")
     llm: str = Field("llamacpp:qwen2.5-coder-1.5b", description="LLM spec: BACKEND[:MODEL].")
+    llm_base_url: str | None = Field(None, description="Server URL for the ollama and openai backends.")
+    llm_timeout_s: float = Field(120.0, gt=0, description="Longest wait for a remote LLM backend's answer.")
     chunk_size: int = Field(700, ge=100, le=8000, description="Target chunk length in characters.")
     chunk_overlap: int = Field(120, ge=0, le=4000, description="Characters shared by neighbouring chunks.")
     top_k: int = Field(4, ge=1, le=50, description="Sources handed to the model.")

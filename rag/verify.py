@@ -135,6 +135,36 @@ class Verifier:
         return best
 
 
+# "Reuters, published 21 January 2024: ..." -- small models sometimes repeat the source label before the claim.
+_ECHOED_LABEL = re.compile(r"^[^:\n]{1,120}, published (?:an unknown date|\d{1,2} [A-Z][a-z]+ \d{4}):\s*")
+_ASKS_NUMBER = re.compile(r"^\s*how (?:many|much)\b", re.I)
+_ASKS_DATE = re.compile(r"^\s*(?:when|since when|what (?:year|month|day|date)|(?:in )?which year)\b", re.I)
+_NUMBER_WORDS = re.compile(
+    r"\b(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|half)\b",
+    re.I,
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:\d|" + "|".join(_MONTHS) + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tomorrow|ago|week|month|year|decade|century|morning|evening|night)",
+    re.I,
+)
+
+
+def missing_answer_kind(question: str, sentences: list[AnswerSentence]) -> str | None:
+    """"number" or "date" when the question asks for one and no verified sentence gives one, else None.
+
+    A true, well-cited sentence that does not say how many or when is not an answer: it is the small model
+    quoting something nearby instead of saying it does not know.
+    """
+    said = " ".join(s.text for s in sentences if s.verified)
+    if _ASKS_NUMBER.match(question) and not _NUMBER_WORDS.search(said):
+        return "number"
+    if _ASKS_DATE.match(question) and not _DATE_WORDS.search(said):
+        return "date"
+    return None
+
+
 def split_answer(text: str) -> list[tuple[str, list[int]]]:
     """Answer text -> [(sentence without markers, cited source numbers)]."""
     parts: list[tuple[str, list[int]]] = []
@@ -145,7 +175,7 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             parts[-1][1].extend(int(n) for n in re.findall(r"\d+", leading.group(0)))
             sentence = sentence[leading.end():]
         cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
-        claim = _MARKER.sub("", sentence).strip()
+        claim = _ECHOED_LABEL.sub("", _MARKER.sub("", sentence).strip())
         if re.fullmatch(r"[\W\d]*", claim):  # a stray marker after the full stop belongs to the sentence before
             if parts:
                 parts[-1][1].extend(cited)

@@ -4,7 +4,8 @@ from datetime import date
 
 from index.records import Article
 from rag.compose import Passage
-from rag.verify import ABSTENTION, key_facts, split_answer, unmentioned_facts, verify
+from rag.records import AnswerSentence
+from rag.verify import ABSTENTION, key_facts, missing_answer_kind, split_answer, unmentioned_facts, verify
 
 OLD = Article(id="old.md", title="Old", outlet="Wire", published=date(2023, 10, 19), hash="1" * 64,
               text="Lavrov held talks in Pyongyang. The last such visit was in July 2000, when Putin met Kim Jong Il.")
@@ -97,3 +98,19 @@ def test_filler_sentence_is_not_verified_and_the_outlet_label_counts_as_source_f
     assert [s.verified for s in sentences] == [True, False]
     _, sentences, _, _ = verify("Post reported that Putin arrived in Pyongyang on 19 June 2024 [1].", PASSAGES, MODEL)
     assert sentences[0].verified
+
+
+def test_a_cited_sentence_that_gives_no_number_or_date_does_not_answer_how_many_or_when():
+    quoted = [AnswerSentence(text="North Korea is ready to welcome Putin.", citations=[1], verified=True)]
+    assert missing_answer_kind("How many people live in Pyongyang?", quoted) == "number"
+    assert missing_answer_kind("When did Putin last visit Pyongyang?", quoted) == "date"
+    assert missing_answer_kind("Who welcomed Putin?", quoted) is None
+    dated = [AnswerSentence(text="He visited in July 2000.", citations=[1], verified=True)]
+    assert missing_answer_kind("When did Putin visit?", dated) is None
+    counted = [AnswerSentence(text="About three million people live there.", citations=[1], verified=True)]
+    assert missing_answer_kind("How many people live in Pyongyang?", counted) is None
+
+
+def test_a_repeated_source_label_is_not_part_of_the_claim():
+    parts = split_answer("Reuters, published 21 January 2024: Putin visited Pyongyang in July 2000 [1].")
+    assert parts == [("Putin visited Pyongyang in July 2000.", [1])]
