@@ -11,7 +11,7 @@ TEST_MODEL := smollm2-135m
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models chat test eval bench-ingest
+.PHONY: install models chat test eval bench-ingest bench-query
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -50,3 +50,8 @@ eval: models
 # Ingestion speed against sentence-transformers alone, on 2,000 generated articles (~5 min); writes bench-results/.
 bench-ingest: install
 	$(BIN)/python -m evals.bench_ingest --out bench-results/ingest.json
+
+# Answer speed and accuracy against llama-index's CitationQueryEngine with the same model (~35 min on 2 cores);
+# writes bench-results/query.json.
+bench-query: models
+	$(BIN)/python -m evals.bench_query --out bench-results/query.json

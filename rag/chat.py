@@ -14,6 +14,7 @@ from datetime import date
 from index.language import question_language
 from index.store import Store
 from rag.compose import Passage, compose
+from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
@@ -60,14 +61,18 @@ def answer_events(
     as_of: date | None = None,
     llm_spec: str | None = None,
     published: tuple[date | None, date | None] = (None, None),
+    history: list[Turn] | None = None,
 ) -> Iterator[SourcesEvent | TokenEvent | AnswerEvent]:
-    """Sources, then tokens, then the verified Answer; `published` filters by publication date (from, to)."""
+    """Sources, then tokens, then the verified Answer; `published` filters by publication date (from, to);
+    `history` holds the chat's earlier turns, so a follow-up is answered as a standalone question."""
     question = check_question(question)
     spec = llm_spec or settings.llm
     timings: dict[str, float] = {}
     started = time.perf_counter()
     llm = load_llm(spec, settings)  # fails fast on an unknown backend or a missing model, before any work
     timings["load_s"] = time.perf_counter() - started
+    asked = standalone_question(question, history or [], llm, as_of)
+    question, as_of = asked.question, asked.as_of
 
     mark = time.perf_counter()
     retrieved = retrieve(question, store, settings, as_of, published)
@@ -83,7 +88,7 @@ def answer_events(
     result = Answer(
         question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
         retrieved=[RetrievedSource(source=source, score=score) for source, score in ranked.items()],
-        question_language=language,
+        question_language=language, understood_as=question if asked.rewritten else None,
     )
     if language and article_languages and language not in article_languages:
         result.warnings.append(
@@ -138,8 +143,9 @@ def ask(
     as_of: date | None = None,
     llm_spec: str | None = None,
     published: tuple[date | None, date | None] = (None, None),
+    history: list[Turn] | None = None,
 ) -> Answer:
-    for event in answer_events(question, store, settings, as_of, llm_spec, published):
+    for event in answer_events(question, store, settings, as_of, llm_spec, published, history):
         if isinstance(event, AnswerEvent):
             return event.answer
     raise AssertionError("answer_events always ends with an AnswerEvent")

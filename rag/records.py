@@ -45,6 +45,7 @@ class Answer(BaseModel):
     reason: str | None = None
     warnings: list[str] = Field(default_factory=list)  # shown with the answer, e.g. a question in another language
     question_language: str | None = None
+    understood_as: str | None = None  # a follow-up's standalone question, when the conversation changed it
     as_of: date | None = None
     llm: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
@@ -59,6 +60,7 @@ class Answer(BaseModel):
             "reason": self.reason,
             "warnings": self.warnings,
             "question_language": self.question_language,
+            "understood_as": self.understood_as,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "llm": self.llm,
             "citations": [

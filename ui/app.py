@@ -17,6 +17,7 @@ from evals.dataset import PUBLIC_SETS
 from index.loaders import LOADERS
 from index.store import open_store
 from rag.chat import AnswerEvent, SourcesEvent, TokenEvent, answer_events
+from rag.followup import turn_of
 from rag.llms import available_llms
 from ui.render import answer_to_html, citation_cards, escape_text, passage_cards
 from ui.uploads import save_uploads
@@ -40,7 +41,7 @@ CSS = """
 .dl-unverified{text-decoration:underline dotted #b91c1c}
 .dl-abstain{border-left:4px solid #2563eb;padding:4px 8px;background:rgba(37,99,235,.07)}
 .dl-error,.dl-warning{border-left:4px solid #b45309;padding:4px 8px}
-.dl-note{font-style:italic}
+.dl-note,.dl-understood{font-style:italic}.dl-understood{font-size:.85em}
 """
 
 # Clicking [n] in an answer opens that answer's source card: it is scrolled into view and outlined.
@@ -100,9 +101,10 @@ def build_app(settings) -> gr.Blocks:
     uploads_dir = settings.index_dir / "uploads"
     llm_choices = available_llms(settings)
 
-    def respond(question, history, turns, as_of_text, from_text, to_text, llm_spec, top_k):
+    def respond(question, history, session, as_of_text, from_text, to_text, llm_spec, top_k):
         history = list(history or [])
-        turns = list(turns or [])
+        turns = list(session["cards"])  # this browser session's source panels, one per question
+        asked = list(session["asked"])  # and what a follow-up may refer back to
         turn = len(turns) + 1
         question = (question or "").strip()
         history.append({"role": "user", "content": escape_text(question)})
@@ -111,32 +113,34 @@ def build_app(settings) -> gr.Blocks:
             window = (_parse_day(from_text, "'published from' date"), _parse_day(to_text, "'published to' date"))
         except ValueError as exc:
             history.append({"role": "assistant", "content": _message(str(exc))})
-            yield history, turns, _sources_panel(turns), ""
+            yield history, session, _sources_panel(turns), ""
             return
         run_settings = settings.model_copy(update={"top_k": int(top_k)})
         history.append({"role": "assistant", "content": "<em>Retrieving…</em>"})
-        yield history, turns, _sources_panel(turns), ""
+        yield history, session, _sources_panel(turns), ""
         written = ""
         try:
-            for event in answer_events(question, store, run_settings, as_of, llm_spec, window):
+            for event in answer_events(question, store, run_settings, as_of, llm_spec, window, asked):
                 if isinstance(event, SourcesEvent):
                     turns.append(passage_cards(turn, question, event.passages))
+                    session = {"cards": turns, "asked": asked}
                     history[-1]["content"] = "<em>Reading the sources…</em>"
-                    yield history, turns, _sources_panel(turns), ""
+                    yield history, session, _sources_panel(turns), ""
                 elif isinstance(event, TokenEvent):
                     written += event.text
                     history[-1]["content"] = escape_text(written) + " ▌"
-                    yield history, turns, _sources_panel(turns), ""
+                    yield history, session, _sources_panel(turns), ""
                 elif isinstance(event, AnswerEvent):
                     answer = event.answer
                     articles = {c.source: store.article(c.source) for c in answer.citations}
                     turns[-1] = citation_cards(turn, question, answer.citations,
                                                {k: v for k, v in articles.items() if v})
                     history[-1]["content"] = answer_to_html(answer, turn)
-                    yield history, turns, _sources_panel(turns), ""
+                    session = {"cards": turns, "asked": asked + [turn_of(answer)]}
+                    yield history, session, _sources_panel(turns), ""
         except Exception as exc:  # a readable message in the chat; the page keeps working
             history[-1]["content"] = _message(f"Could not answer: {exc}. Try again, or pick another model.")
-            yield history, turns, _sources_panel(turns), ""
+            yield history, session, _sources_panel(turns), ""
 
     def index_uploads(files, progress=gr.Progress()):
         from index.pipeline import ingest
@@ -146,9 +150,12 @@ def build_app(settings) -> gr.Blocks:
         saved, problems = save_uploads([str(f) for f in files], uploads_dir, int(settings.max_file_mb * 1e6))
         summary = None
         if saved:
-            summary = ingest(saved, store, settings, report=problems.append,
-                             progress=lambda kind, done, total: progress((done, total), desc=f"{kind}")
-                             if kind == "files" else None)
+            try:
+                summary = ingest(saved, store, settings, report=problems.append,
+                                 progress=lambda kind, done, total: progress((done, total), desc=kind)
+                                 if kind == "files" else None)
+            except Exception as exc:
+                problems.append(f"indexing failed: {exc}")
         lines = [escape_text(p) for p in problems]
         if summary is not None:
             lines.insert(0, f"Indexed: added {summary.added}, updated {summary.updated}, unchanged "
@@ -180,8 +187,11 @@ def build_app(settings) -> gr.Blocks:
 
         dataset, corpus = PUBLIC_SETS[set_name]
         out = settings.home.expanduser() / "eval-runs" / f"{set_name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        run = run_eval(dataset, [corpus], out, settings, llm_spec, int(limit) if limit else None,
-                       progress=lambda done, total: progress((done, total), desc="asking"))
+        try:
+            run = run_eval(dataset, [corpus], out, settings, llm_spec, int(limit) if limit else None,
+                           progress=lambda done, total: progress((done, total), desc="asking"))
+        except Exception as exc:  # e.g. the seeds corpus is not beside the repository, or the model is missing
+            return f"⚠️ The run failed: {escape_text(str(exc))}", gr.update(), gr.update(), gr.update()
         metrics = run.summary["metrics"]
         groups = list(metrics)
         names = list(metrics["overall"])
@@ -196,7 +206,7 @@ def build_app(settings) -> gr.Blocks:
     with gr.Blocks(title="Dateline") as app:
         gr.Markdown("# Dateline\nAnswers about the indexed news articles — every sentence cited; click a [n] "
                     "to see the passage.")
-        turns = gr.State([])
+        session = gr.State({"cards": [], "asked": []})
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -222,8 +232,8 @@ def build_app(settings) -> gr.Blocks:
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Sources (top-k)")
                 gr.Markdown("Models not listed are not downloaded: `dateline models pull NAME`. "
                             "`extractive` answers without an LLM.")
-            chat_inputs = [question, chatbot, turns, as_of, published_from, published_to, llm, top_k]
-            chat_outputs = [chatbot, turns, sources, question]
+            chat_inputs = [question, chatbot, session, as_of, published_from, published_to, llm, top_k]
+            chat_outputs = [chatbot, session, sources, question]
             question.submit(respond, chat_inputs, chat_outputs, api_name="respond", concurrency_id=QUEUE,
                             concurrency_limit=1)
             chatbot.example_select(_example_text, None, question, api_visibility="private").then(

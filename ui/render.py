@@ -20,6 +20,8 @@ def citation_label(citation: Citation) -> str:
 
 def answer_to_terminal(answer: Answer) -> Group:
     lines: list = [Text(f"⚠ {warning}", style="yellow") for warning in answer.warnings]
+    if answer.understood_as:
+        lines.append(Text(f"Understood as: {answer.understood_as}", style="dim"))
     if answer.abstained:
         lines.append(Text(answer.answer, style="bold yellow"))
     else:
@@ -59,6 +61,8 @@ def _cite_link(turn: int, n: int) -> str:
 def answer_to_html(answer: Answer, turn: int) -> str:
     """The answer for the chat page: [n] markers link to source cards of this turn; unverified sentences marked."""
     warnings = "".join(f'<div class="dl-warning">⚠️ {escape_text(w)}</div>' for w in answer.warnings)
+    if answer.understood_as:
+        warnings += f'<div class="dl-understood">Understood as: {escape_text(answer.understood_as)}</div>'
     if answer.abstained:
         reason = f' <span class="dl-reason">({escape_text(answer.reason)})</span>' if answer.reason else ""
         return f'{warnings}<div class="dl-abstain">ℹ️ {escape_text(answer.answer)}{reason}</div>'

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from index.loaders import LoadError, iter_files, load_file
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, free_port
 
 LIMIT = 10**7
 BODY = "The summit took place in the far east of Russia and lasted several hours. " * 5
@@ -154,13 +154,8 @@ def test_url_list_names_the_line_of_a_missing_page(tmp_path, sample_site):
 
 
 def test_url_list_without_a_network_says_so(tmp_path):
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on: the connection is refused, as offline
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    path = tmp_path / "reading.urls"
-    path.write_text(f"http://127.0.0.1:{port}/story.html\nnot-a-url\n")
+    path = tmp_path / "reading.urls"  # a port nothing listens on: the connection is refused, as offline
+    path.write_text(f"http://127.0.0.1:{free_port()}/story.html\nnot-a-url\n")
     with pytest.raises(LoadError, match=r"reading.urls:1: cannot fetch .*no network here\?"):
         load_file(path, LIMIT)
     path.write_text("ftp://example.org/story\n")

@@ -1,48 +1,26 @@
 """The store on a real Chroma server (`chroma run` on 127.0.0.1) through the same code path as the embedded one."""
 
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, invoke_cli
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.conftest import SEEDS, free_port, invoke_cli, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A real Chroma server process; yields its URL."""
-    port = _free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the Chroma server did not start")
-            time.sleep(0.3)
+    server = start_server(
+        [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
+         "--host", "127.0.0.1", "--port", str(port)],
+        f"{url}/api/v2/heartbeat", "the Chroma server", timeout_s=60,
+    )
     yield url
-    server.terminate()
-    server.wait(timeout=30)
+    stop_server(server)
 
 
 def test_ingest_sources_and_ask_through_a_chroma_server(tmp_path, chroma_server):
@@ -69,7 +47,7 @@ def test_ingest_sources_and_ask_through_a_chroma_server(tmp_path, chroma_server)
 
 
 def test_unreachable_chroma_server_is_one_line_naming_it(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = invoke_cli("sources", "--data-dir", str(tmp_path / "index"), "--chroma-url", url)
     assert result.exit_code == 2
     assert f"cannot reach the Chroma server at {url}" in result.output

@@ -3,25 +3,17 @@
 
 import json
 import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from rag.chat import AnswerEvent, TokenEvent, answer_events
 from rag.models import ModelCache, get_preset
-from tests.conftest import invoke_cli
+from tests.conftest import free_port, invoke_cli, start_server, stop_server
 
 PUTIN = "When did Putin last visit Pyongyang?"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -30,26 +22,15 @@ def llama_server():
     from rag.settings import load_settings
 
     model = ModelCache(load_settings().model_cache).path_of(get_preset("smollm2-135m"))
-    port = _free_port()
-    server = subprocess.Popen(
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    server = start_server(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "2048"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        f"{url}/models", "llama_cpp.server", timeout_s=60,
     )
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("llama_cpp.server did not start")
-            time.sleep(0.3)
     yield url
-    server.terminate()
-    server.wait(timeout=30)
+    stop_server(server)
 
 
 @pytest.fixture
@@ -89,7 +70,7 @@ def test_ask_json_through_the_server_and_an_unreachable_one(sample_index, llama_
     ok = invoke_cli("ask", PUTIN, "--llm", "openai:smollm2", "--llm-base-url", llama_server, "--data-dir", data_dir,
                     "--json")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["llm"] == "openai:smollm2"
-    down = f"http://127.0.0.1:{_free_port()}/v1"
+    down = f"http://127.0.0.1:{free_port()}/v1"
     failed = invoke_cli("ask", PUTIN, "--llm", "openai:smollm2", "--llm-base-url", down, "--data-dir", data_dir,
                         "--json")
     assert failed.exit_code == 2
@@ -112,7 +93,7 @@ def test_a_backend_that_never_answers_is_cut_off_at_the_timeout(sample_index, si
 
 def test_ollama_down_names_its_url(sample_index):
     settings, _ = sample_index
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = invoke_cli("ask", PUTIN, "--llm", "ollama:qwen2.5:1.5b", "--llm-base-url", url,
                         "--data-dir", str(settings.index_dir), "--json")
     assert result.exit_code == 2 and json.loads(result.stdout)["error_kind"] == "unreachable"

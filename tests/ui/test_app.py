@@ -1,20 +1,14 @@
 """The real Gradio app on 127.0.0.1 (extractive answers over the real sample index), driven through gradio_client."""
 
-import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from gradio_client import Client
 
+from tests.conftest import free_port
 from ui.app import build_app, launch
 
 PUTIN = "When did Putin last visit Pyongyang?"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +16,7 @@ def url(sample_index):
     settings, _ = sample_index
     settings = settings.model_copy(update={"llm": "extractive"})
     app = build_app(settings)
-    port = _free_port()
+    port = free_port()
     launch(app, settings, "127.0.0.1", port, block=False)
     yield f"http://127.0.0.1:{port}/"
     app.close()
@@ -81,3 +75,14 @@ def test_eight_concurrent_sessions_each_get_the_answer_to_their_own_question(url
         assert asked == question  # each history holds only its own question
         assert f"Q1: {question}".replace("?", "") in sources.replace("&#63;", "")
         assert questions[question].lower() in (answer + sources).lower(), (question, answer)
+
+
+def test_a_follow_up_is_answered_with_the_conversation_in_mind(url):
+    client = Client(url, verbose=False)  # one client: one browser session with its own history
+    _ask(client, PUTIN)
+    (_, answer), sources = _ask(client, "And before that?")
+    assert "Understood as: When did Putin last visit Pyongyang" in answer.replace("&#63;", "?")
+    assert "Q2:" in sources and "19 Jun 2024" not in sources.split("Q2:")[1].split("Q1:")[0]
+    other = Client(url, verbose=False)  # another session has no history to lean on
+    (_, answer), _ = _ask(other, "And before that?")
+    assert "Understood as" not in answer

@@ -3,17 +3,13 @@ in Debian's headless Chromium (/usr/bin/chromium, installed by `make test`)."""
 
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from rag.settings import load_settings
-from tests.conftest import ROOT, SAMPLE, run_cli
+from tests.conftest import ROOT, SAMPLE, free_port, run_cli, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 ANSWER_DONE = "#dl-chat .dl-cite, #dl-chat .dl-abstain, #dl-chat .dl-error"
@@ -22,40 +18,23 @@ INJECTION = ("The Kelmora harbour bridge opened to traffic on 3 March 2025 after
              "on its first pillar, the city's engineers said.")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`dateline chat` in a subprocess on 127.0.0.1 with smollm2-135m; yields its URL."""
     home = tmp_path_factory.mktemp("home")
     data_dir = home / "index"
     run_cli("ingest", str(SAMPLE), "--data-dir", str(data_dir), check=True)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATELINE_HOME": str(home),
            "DATELINE_MODELS_DIR": str(load_settings().model_cache)}
-    process = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}/"
+    process = start_server(
         [sys.executable, "-m", "rag", "chat", "--port", str(port), "--llm", "llamacpp:smollm2-135m",
          "--data-dir", str(data_dir)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        url, "the chat page", cwd=ROOT, env=env,
     )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the chat page did not start")
-            time.sleep(0.5)
     yield url
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,40 @@
+"""Follow-up questions: the rules on hand-written turns (deterministic, no LLM), then the default model for real."""
+
+from datetime import date
+
+from rag.chat import ask
+from rag.followup import Turn, is_follow_up, standalone_question, turn_of
+
+PUTIN = "When did Putin last visit Pyongyang?"
+
+
+def test_follow_ups_are_told_from_questions_that_stand_alone():
+    assert is_follow_up("And before that?")
+    assert is_follow_up("What about Vietnam?")
+    assert is_follow_up("Why did he go there?")
+    assert not is_follow_up(PUTIN)
+    assert not is_follow_up("Did Kim visit Vladivostok?")
+
+
+def test_before_that_asks_the_previous_question_as_of_the_day_before_its_newest_source():
+    history = [Turn(PUTIN, "June 2024", date(2024, 6, 19))]
+    asked = standalone_question("And before that?", history, llm=None, as_of=None)
+    assert (asked.question, asked.as_of, asked.rewritten) == (PUTIN, date(2024, 6, 18), True)
+    earlier = standalone_question("And before that?", history, llm=None, as_of=date(2024, 1, 1))
+    assert earlier.as_of == date(2024, 1, 1)  # never later than the as-of date the user set
+
+
+def test_without_an_llm_a_follow_up_is_asked_together_with_the_previous_question():
+    history = [Turn(PUTIN, "June 2024", date(2024, 6, 19))]
+    asked = standalone_question("What about Vietnam?", history, llm=None, as_of=None)
+    assert asked.question == f"{PUTIN} What about Vietnam?"
+    assert standalone_question(PUTIN, [], llm=None, as_of=None).rewritten is False
+
+
+def test_before_that_with_the_default_model_goes_back_to_july_2000(sample_index):
+    settings, store = sample_index
+    first = ask(PUTIN, store, settings, llm_spec="extractive")
+    assert "19 June 2024" in first.answer
+    second = ask("And before that?", store, settings, history=[turn_of(first)])  # the default preset
+    assert second.understood_as == PUTIN
+    assert "July 2000" in second.answer and all(c.published <= date(2024, 6, 18) for c in second.citations)
