@@ -1,9 +1,11 @@
-"""Publication dates: from whatever a page or header line says to a `date`."""
+"""Dates: publication dates from whatever a page or header line says, and the relative dates inside an article
+("on Sunday", "last September") read against its publication date."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 MONTHS = tuple("january february march april may june july august september october november december".split())
@@ -33,3 +35,71 @@ def parse_date(value: str | None) -> date | None:
         settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
     )
     return parsed.date() if isinstance(parsed, datetime) else None
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """A date an article gives relative to its own publication ("on Sunday", "last September"), resolved."""
+
+    start: int
+    end: int
+    label: str  # "21 January 2024", "September 2023", "2023"
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(
+    r"\b(?:(?P<day_word>yesterday|today|tomorrow)"
+    rf"|(?P<day_when>last|this|next|on)\s+(?P<weekday>{'|'.join(_WEEKDAYS)})"
+    rf"|(?P<month_when>last|this|next|in|since)\s+(?P<month>{'|'.join(MONTHS)})\b(?!\s*,?\s*\d)"
+    r"|(?P<period_when>last|this|next)\s+(?P<period>year|month))\b",
+    re.I,
+)
+
+
+def _day_label(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
+    """The relative dates in an article, read against its publication date (none when it has no date).
+
+    News style: a bare weekday is the most recent one on or before publication ("KCNA reported on Sunday" in a Sunday
+    paper is that Sunday); "last September" is the most recent September before the publication month.
+    """
+    if published is None:
+        return []
+    found = []
+    for match in _RELATIVE.finditer(text):
+        when = (match["day_when"] or match["month_when"] or match["period_when"] or "").lower()
+        if match["day_word"]:
+            shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[match["day_word"].lower()]
+            label = _day_label(published + timedelta(days=shift))
+        elif match["weekday"]:
+            target = _WEEKDAYS.index(match["weekday"].lower())
+            back = (published.weekday() - target) % 7
+            if when == "last" and back == 0:
+                back = 7
+            day = published + timedelta(days=(target - published.weekday()) % 7) if when == "next" else \
+                published - timedelta(days=back)
+            label = _day_label(day)
+        elif match["month"]:
+            month = MONTHS.index(match["month"].lower()) + 1
+            if when == "next":
+                year = published.year + (month <= published.month)
+            elif when == "this":
+                year = published.year
+            else:  # last / in / since: the most recent such month, the publication month itself for "in"
+                year = published.year - (month > published.month or (when == "last" and month == published.month))
+            label = f"{match['month'].capitalize()} {year}"
+        else:
+            offset = {"last": -1, "this": 0, "next": 1}[when]
+            if match["period"].lower() == "year":
+                label = str(published.year + offset)
+            else:
+                first = published.replace(day=1)
+                shifted = (first - timedelta(days=1)).replace(day=1) if offset < 0 else \
+                    (first + timedelta(days=32)).replace(day=1) if offset > 0 else first
+                label = f"{shifted:%B %Y}"
+        if label not in text[match.end():match.end() + len(label) + 8]:  # "on Monday, 17 June 2024" says it already
+            found.append(RelativeDate(match.start(), match.end(), label))
+    return found

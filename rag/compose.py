@@ -1,7 +1,7 @@
 """Compose: retrieved chunks -> numbered sources, compressed to the sentences that matter.
 
-On a 2-core CPU, llama.cpp reads ~20-30 prompt tokens a second, so prompt length is the latency. Each source is
-cut down to windows around its best-matching sentences, within a character budget shared by all sources.
+On a 2-core CPU the prompt is most of the latency (llama.cpp reads ~100-150 prompt tokens a second here). Each
+source is cut down to windows around its best-matching sentences, within a character budget shared by all sources.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.chunk import sentence_spans
-from index.dates import MONTHS
+from index.dates import MONTHS, relative_dates
 from index.embed import get_embedder
 from index.records import Article
 from rag.retrieve import Retrieved, wants_latest
@@ -46,7 +46,20 @@ class Passage:
 
     @property
     def text(self) -> str:
-        return " ... ".join(self.article.text[s:e] for s, e in self.spans)
+        """The spans as the model reads them, each relative date followed by the date it means, unless the article
+        states that date itself somewhere: "Kim visited the Far East last September (September 2023)".
+        (Repeating a date the text already gives only distracted the small model.)"""
+        relative = [found for found in relative_dates(self.article.text, self.article.published)
+                    if found.label not in self.article.text]
+        parts = []
+        for start, end in self.spans:
+            cursor, pieces = start, []
+            for found in relative:
+                if start <= found.start and found.end <= end:
+                    pieces += [self.article.text[cursor:found.end], f" ({found.label})"]
+                    cursor = found.end
+            parts.append("".join(pieces) + self.article.text[cursor:end])
+        return " ... ".join(parts)
 
     def label(self) -> str:
         when = self.article.published.strftime("%d %B %Y") if self.article.published else "an unknown date"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from index.chunk import sentence_spans
-from index.dates import MONTHS
+from index.dates import MONTHS, relative_dates
 from index.embed import get_embedder
 from rag.compose import Passage, content_words
 from rag.records import AnswerSentence, Citation
@@ -112,7 +112,8 @@ class Verifier:
         text = passage.article.text
         spans, vectors = self._article_sentences(n)
         facts = key_facts(claim)
-        text_words = _words(text)
+        relative = relative_dates(text, passage.article.published)  # "last September" states "September 2023"
+        text_words = _words(text) | _words(" ".join(found.label for found in relative))
         label_words = _words(f"{passage.article.title} {passage.label()}")  # outlet and date, as the model saw them
         if not all(_present(word, text_words | label_words) for word in facts.context | facts.specific):
             return None
@@ -122,7 +123,8 @@ class Verifier:
         for first in range(len(spans)):
             for last in range(first, min(first + MAX_SPAN_SENTENCES, len(spans))):
                 start, end = spans[first][0], spans[last][1]
-                span_words = _words(text[start:end])
+                span_words = _words(text[start:end] + " " + " ".join(
+                    found.label for found in relative if start <= found.start and found.end <= end))
                 if not all(_present(word, span_words) for word in in_span):
                     continue
                 similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[i])) for i in range(first, last + 1))

@@ -114,3 +114,13 @@ def test_a_cited_sentence_that_gives_no_number_or_date_does_not_answer_how_many_
 def test_a_repeated_source_label_is_not_part_of_the_claim():
     parts = split_answer("Reuters, published 21 January 2024: Putin visited Pyongyang in July 2000 [1].")
     assert parts == [("Putin visited Pyongyang in July 2000.", [1])]
+
+
+def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
+    seed = Article(id="seed.txt", title="Seed", outlet="Reuters", published=date(2024, 1, 21), hash="3" * 64,
+                   text="Kim Jong Un visited the Russian Far East last September for a summit with Putin.")
+    passages = [Passage(1, seed, [(0, len(seed.text))], [1.0])]
+    assert "last September (September 2023)" in passages[0].text  # what the model reads
+    _, sentences, citations, abstained = verify("Kim visited the Russian Far East in September 2023 [1].",
+                                                passages, MODEL)
+    assert not abstained and sentences[0].verified and citations[0].text == seed.text
