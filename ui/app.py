@@ -7,9 +7,12 @@ Everything from articles or models is rendered through `ui.render.escape_text`.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a local tool: no usage reports leave the machine
 
 import gradio as gr
 
