@@ -55,7 +55,10 @@ def is_follow_up(question: str) -> bool:
 def _rewrite_with_llm(question: str, history: list[Turn], llm) -> str | None:
     chat = "\n".join(f"Human: {turn.question}\nAssistant: {turn.answer}" for turn in history[-3:])
     prompt = DEFAULT_TEMPLATE.format(chat_history=chat, question=question)
-    reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content or ""
+    try:
+        reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content or ""
+    except Exception:  # a backend failure here is reported by the answer itself; fall back to the plain rule
+        return None
     rewritten = reply.strip().splitlines()[0].strip().strip('"') if reply.strip() else ""
     if not rewritten or len(rewritten) > MAX_REWRITE_CHARS or rewritten.lower() == question.lower():
         return None
