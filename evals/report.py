@@ -56,15 +56,15 @@ def _bar_chart(name: str, metrics: dict) -> str:
         return ""
     top = max(max(metrics[g][name] for g in groups), 1.0 if not name.startswith("latency") else 0.001)
     width, bar, gap, height = 60 + 90 * len(groups), 60, 30, 160
-    parts = [f'<svg role="img" aria-label="{name}" width="{width}" height="{height + 40}">']
+    parts = [f'<svg role="img" aria-label="{name}" width="{width}" height="{height + 48}">']
     for i, group in enumerate(groups):
         value = metrics[group][name]
         h = int(height * value / top)
         x = 30 + i * (bar + gap)
-        parts.append(f'<rect x="{x}" y="{height - h + 10}" width="{bar}" height="{h}" fill="{COLOURS[group]}"/>')
-        parts.append(f'<text x="{x + bar / 2}" y="{height - h + 5}" text-anchor="middle" font-size="12">'
+        parts.append(f'<rect x="{x}" y="{height - h + 18}" width="{bar}" height="{h}" fill="{COLOURS[group]}"/>')
+        parts.append(f'<text x="{x + bar / 2}" y="{height - h + 13}" text-anchor="middle" font-size="12">'
                      f"{_fmt(value)}</text>")
-        parts.append(f'<text x="{x + bar / 2}" y="{height + 28}" text-anchor="middle" font-size="12">{group}</text>')
+        parts.append(f'<text x="{x + bar / 2}" y="{height + 36}" text-anchor="middle" font-size="12">{group}</text>')
     parts.append("</svg>")
     return f"<figure><figcaption>{name}</figcaption>{''.join(parts)}</figure>"
 

@@ -44,6 +44,8 @@ CSS = """
 .dl-unverified{text-decoration:underline dotted #b91c1c}
 .dl-abstain{border-left:4px solid #2563eb;padding:4px 8px;background:rgba(37,99,235,.07)}
 .dl-error,.dl-warning{border-left:4px solid #b45309;padding:4px 8px}
+#dl-charts figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}
+#dl-charts figcaption{font-weight:600}
 .dl-note,.dl-understood{font-style:italic}.dl-understood{font-size:.85em}
 """
 
@@ -288,5 +290,21 @@ def launch(app: gr.Blocks, settings, host: str, port: int, block: bool = True) -
     )
 
 
+def _warm_up(settings) -> None:
+    """Load the embedding model and the default LLM while the page is already up, so the first question does not
+    wait ~15 s for them. A model that cannot load is reported when someone asks, not here."""
+    from index.embed import get_embedder
+    from rag.llms import load_llm
+
+    try:
+        get_embedder(settings.embed_model).embed(["warm-up"])
+        load_llm(settings.llm, settings)
+    except Exception:
+        pass
+
+
 def serve(settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    import threading
+
+    threading.Thread(target=_warm_up, args=(settings,), daemon=True).start()
     launch(build_app(settings), settings, host, port)
