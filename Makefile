@@ -51,7 +51,7 @@ eval: models
 bench-ingest: install
 	$(BIN)/python -m evals.bench_ingest --out bench-results/ingest.json
 
-# Answer speed and accuracy against llama-index's CitationQueryEngine with the same model (~35 min on 2 cores);
+# Answer speed and accuracy against llama-index's CitationQueryEngine with the same model (~12 min on 2 cores);
 # writes bench-results/query.json.
 bench-query: models
 	$(BIN)/python -m evals.bench_query --out bench-results/query.json
