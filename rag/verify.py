@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from index.chunk import sentence_spans
-from index.dates import MONTHS, relative_dates
+from index.dates import MONTHS, RelativeDate, relative_dates
 from index.embed import get_embedder
 from rag.compose import Passage, content_words
 from rag.records import AnswerSentence, Citation
@@ -89,20 +89,33 @@ def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
     return sorted(fact for fact in facts.specific | facts.context if not _present(fact, words))
 
 
+@dataclass(frozen=True)
+class _ArticleFacts:
+    spans: list[tuple[int, int]]  # its sentences
+    vectors: list[list[float]]  # their embeddings
+    relative: list[RelativeDate]  # its relative dates, resolved
+    words: set[str]  # every word it states, the resolved relative dates included
+
+
 class Verifier:
     def __init__(self, passages: list[Passage], embed_model: str):
         self.passages = {p.n: p for p in passages}
         self.embedder = get_embedder(embed_model)
-        self._sentences: dict[int, list[tuple[int, int]]] = {}
-        self._vectors: dict[int, list[list[float]]] = {}
+        self._articles: dict[int, _ArticleFacts] = {}
 
-    def _article_sentences(self, n: int) -> tuple[list[tuple[int, int]], list[list[float]]]:
-        if n not in self._sentences:
-            text = self.passages[n].article.text
-            spans = sentence_spans(text)
-            self._sentences[n] = spans
-            self._vectors[n] = self.embedder.embed([text[s:e] for s, e in spans])
-        return self._sentences[n], self._vectors[n]
+    def _article(self, n: int) -> _ArticleFacts:
+        """What every claim checked against source n needs of its article, computed once per answer."""
+        if n not in self._articles:
+            article = self.passages[n].article
+            spans = sentence_spans(article.text)
+            relative = relative_dates(article.text, article.published)  # "last September" states "September 2023"
+            self._articles[n] = _ArticleFacts(
+                spans=spans,
+                vectors=self.embedder.embed([article.text[s:e] for s, e in spans]),
+                relative=relative,
+                words=_words(article.text) | _words(" ".join(found.label for found in relative)),
+            )
+        return self._articles[n]
 
     def support(self, claim: str, claim_vector: list[float], n: int) -> tuple[float, tuple[int, int]] | None:
         """The span of source n that best supports `claim`, with its score; None if nothing does."""
@@ -110,10 +123,9 @@ class Verifier:
             return None
         passage = self.passages[n]
         text = passage.article.text
-        spans, vectors = self._article_sentences(n)
+        known = self._article(n)
+        spans, vectors, relative, text_words = known.spans, known.vectors, known.relative, known.words
         facts = key_facts(claim)
-        relative = relative_dates(text, passage.article.published)  # "last September" states "September 2023"
-        text_words = _words(text) | _words(" ".join(found.label for found in relative))
         label_words = _words(f"{passage.article.title} {passage.label()}")  # outlet and date, as the model saw them
         if not all(_present(word, text_words | label_words) for word in facts.context | facts.specific):
             return None
