@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
+
+from index.loaders import json_lines
 
 QuestionType = Literal["factoid", "temporal", "multi", "unanswerable"]
 FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type"}
@@ -41,13 +42,7 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
         raise DatasetError(f"{path}: not UTF-8 text") from None
     questions: list[EvalQuestion] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+    for number, record in json_lines(lines, path, DatasetError):
         if not isinstance(record, dict):
             raise DatasetError(f"{path}:{number}: expected a JSON object")
         unknown = sorted(set(record) - FIELDS)

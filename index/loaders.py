@@ -182,18 +182,22 @@ def _record_to_document(path: Path, record: object, where: str) -> RawDocument:
     return RawDocument(id=str(record_id), path=path, text=text, kind="json", hints=values)
 
 
-@register_loader(".jsonl")
-def load_jsonl(path: Path, data: bytes) -> list[RawDocument]:
-    documents = []
-    for number, line in enumerate(decode_text(path, data).splitlines(), start=1):
+def json_lines(lines: list[str], path: Path, error: type[Exception]) -> Iterator[tuple[int, object]]:
+    """(line number, value) for each non-blank JSON Lines line; a malformed one raises `error` naming the line."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise LoadError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
-        documents.append(_record_to_document(path, record, f":{number}"))
-    return documents
+            raise error(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+        yield number, value
+
+
+@register_loader(".jsonl")
+def load_jsonl(path: Path, data: bytes) -> list[RawDocument]:
+    return [_record_to_document(path, record, f":{number}")
+            for number, record in json_lines(decode_text(path, data).splitlines(), path, LoadError)]
 
 
 @register_loader(".json")
