@@ -101,6 +101,17 @@ def _articles_table(store) -> list[list]:
              row.article.lang or "", row.chunks, row.duplicate_of or ""] for row in store.articles()]
 
 
+def _articles_view(store) -> tuple[list[list], dict]:
+    """The Articles tab's table and its delete picker's choices, from the store."""
+    table = _articles_table(store)
+    return table, gr.update(choices=[row[0] for row in table])
+
+
+def _files_bar(progress: gr.Progress):
+    """Ingest progress as the page's progress bar, one step per file."""
+    return lambda kind, done, total: progress((done, total), desc="files") if kind == "files" else None
+
+
 def build_app(settings) -> gr.Blocks:
     store = open_store(settings)
     uploads_dir = settings.index_dir / "uploads"
@@ -156,9 +167,7 @@ def build_app(settings) -> gr.Blocks:
         summary = None
         if saved:
             try:
-                summary = ingest(saved, store, settings, report=problems.append,
-                                 progress=lambda kind, done, total: progress((done, total), desc=kind)
-                                 if kind == "files" else None)
+                summary = ingest(saved, store, settings, report=problems.append, progress=_files_bar(progress))
             except Exception as exc:
                 problems.append(f"indexing failed: {exc}")
         lines = [escape_text(p) for p in problems]
@@ -166,8 +175,7 @@ def build_app(settings) -> gr.Blocks:
             lines.insert(0, f"Indexed: added {summary.added}, updated {summary.updated}, unchanged "
                             f"{summary.unchanged}, skipped {summary.skipped}, failed {summary.failed}; "
                             f"{summary.chunks} chunks in {summary.seconds:.1f}s.")
-        table = _articles_table(store)
-        return "\n\n".join(lines), table, gr.update(choices=[row[0] for row in table])
+        return "\n\n".join(lines), *_articles_view(store)
 
     def delete_articles(article_ids):
         removed = [aid for aid in article_ids or [] if store.remove(aid)]
@@ -179,12 +187,9 @@ def build_app(settings) -> gr.Blocks:
         from index.pipeline import ingest
 
         paths = [Path(p) for p in store.paths().values() if p and Path(p).exists()]
-        summary = ingest(paths, store, settings,
-                         progress=lambda kind, done, total: progress((done, total), desc=kind)
-                         if kind == "files" else None)
-        table = _articles_table(store)
+        summary = ingest(paths, store, settings, progress=_files_bar(progress))
         return (f"Re-indexed {len(paths)} file(s): updated {summary.updated}, unchanged {summary.unchanged}, "
-                f"failed {summary.failed}.", table, gr.update(choices=[row[0] for row in table]))
+                f"failed {summary.failed}.", *_articles_view(store))
 
     def run_evaluation(set_name, llm_spec, limit, progress=gr.Progress()):
         from evals.runner import run_eval
