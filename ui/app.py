@@ -186,7 +186,7 @@ def build_app(settings) -> gr.Blocks:
     def reindex(progress=gr.Progress()):
         from index.pipeline import ingest
 
-        paths = [Path(p) for p in store.paths().values() if p and Path(p).exists()]
+        paths = sorted({Path(p) for p in store.paths().values() if p and Path(p).exists()})  # a feed: many articles
         summary = ingest(paths, store, settings, progress=_files_bar(progress))
         return (f"Re-indexed {len(paths)} file(s): updated {summary.updated}, unchanged {summary.unchanged}, "
                 f"failed {summary.failed}.", *_articles_view(store))
