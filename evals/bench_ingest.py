@@ -78,7 +78,8 @@ def main(
         if name in ("targets", "met"):
             continue
         met = result["met"].get(name)
-        table.add_row(name, str(value), result["targets"].get(name, ""), "" if met is None else ("yes" if met else "NO"))
+        verdict = "" if met is None else ("yes" if met else "NO")
+        table.add_row(name, str(value), result["targets"].get(name, ""), verdict)
     Console().print(table)
 
 

@@ -85,9 +85,11 @@ def _when(published) -> str:
 
 
 def _card(element_id: str, n: int, article: Article, before: str, marked: str, after: str, cited: bool) -> str:
-    link = (f'<a href="{html.escape(article.url)}" target="_blank" rel="noopener noreferrer">{escape_text(article.url)}</a>'
-            if article.url and article.url.startswith(("http://", "https://")) else
-            f"<code>{escape_text(article.id)}</code>")
+    if article.url and article.url.startswith(("http://", "https://")):
+        link = (f'<a href="{html.escape(article.url)}" target="_blank" rel="noopener noreferrer">'
+                f"{escape_text(article.url)}</a>")
+    else:
+        link = f"<code>{escape_text(article.id)}</code>"
     mark = f"<mark>{escape_text(marked)}</mark>" if marked else ""
     return (
         f'<div class="dl-card{" dl-cited" if cited else ""}" id="{element_id}">'
