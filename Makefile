@@ -11,14 +11,24 @@ TEST_MODEL := smollm2-135m
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models chat test eval bench-ingest bench-query
+# llama.cpp is compiled for one fixed x86-64 instruction set (AVX2 + FMA + F16C, no AVX-512, not -march=native), so the
+# same question gets the same tokens on every machine that has AVX2. The build is recorded in every eval summary.
+export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
+	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
+
+.PHONY: install models chat test eval bench-ingest bench-query bench-verify
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# The CPU build of torch first: anything that pulls another torch drags in several GB of CUDA.
+	@echo "==> installing the CPU build of torch 2.13.0 (~1 min)"
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
-	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e '.[test]'
+	@echo "==> installing Dateline's pinned dependencies; the first time ever, llama-cpp-python is compiled from"
+	@echo "    source (~10 min on 2 cores, silent while the compiler runs; pip caches the wheel for next time)"
+	set -o pipefail; $(BIN)/pip install --disable-pip-version-check --progress-bar off -c constraints.txt -e '.[test]' \
+		| { grep -E --line-buffered '^(Building|Successfully built|Created wheel)' || true; }
+	$(BIN)/python -c "import llama_cpp, torch, sentence_transformers, gradio, chromadb"
 	touch $@
 
 install: $(INSTALLED)
@@ -55,3 +65,8 @@ bench-ingest: install
 # writes bench-results/query.json.
 bench-query: models
 	$(BIN)/python -m evals.bench_query --out bench-results/query.json
+
+# The verifier alone on 549 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
+# accepted, per class and split (~1 min); writes bench-results/verify.json.
+bench-verify: install
+	$(BIN)/python -m evals.bench_verify --out bench-results/verify.json

@@ -13,14 +13,10 @@ import statistics
 from collections import Counter
 
 from evals.dataset import EvalQuestion
-from index.dates import MONTHS
+from index.lexicon import MONTH_ABBREVIATIONS as _ABBREVIATIONS
+from index.lexicon import MONTHS, NUMBER_WORDS, singular
 
-_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
-_NUMBERS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())} | {
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
-    "hundred": "100"}
+_NUMBERS = {word: str(value) for word, value in NUMBER_WORDS.items()}
 _ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 _DROP = {"a", "an", "the"}
 
@@ -44,9 +40,7 @@ def normalise(text: str) -> list[str]:
         token = _ABBREVIATIONS.get(token, token)
         token = _NUMBERS.get(token, token)
         token = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", token)
-        if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-            token = token[:-1]
-        result.append(token)
+        result.append(singular(token))
     return result
 
 
@@ -90,8 +84,12 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
     precise = [c["source"] in gold or _contains_evidence(c["text"], question.evidence) for c in citations]
     ranks = [i for i, r in enumerate(result.get("retrieved", []), start=1) if r["source"] in gold]
     sentences = result.get("sentences", [])
+    shown = not abstained
     return {
         "correct": correct,
+        "shown": shown,
+        # Shown with a verified sentence, and wrong (an unanswerable question answered is wrong): the promise broken.
+        "verified_wrong": shown and not correct and any(s["verified"] for s in sentences),
         "f1": token_f1(claims, question.answers) if answerable and not abstained else 0.0,
         "abstained": abstained,
         "citations": len(citations),
@@ -133,6 +131,8 @@ def summarise(questions: list[EvalQuestion], scores: list[dict]) -> dict:
         "citation_precision": round(sum(s["precise_citations"] for s in scores) / cited, 4) if cited else None,
         "citation_recall": _mean([bool(s["gold_cited"]) for s in with_gold]),
         "faithfulness": round(sum(s["supported_sentences"] for s in scores) / sentences, 4) if sentences else None,
+        "shown_precision": _mean([s["correct"] for s in scores if s.get("shown", not s["abstained"])]),
+        "verified_wrong": sum(1 for s in scores if s.get("verified_wrong")),
         "mrr": _mean([1 / s["first_gold_rank"] if s["first_gold_rank"] else 0.0 for s in with_gold]),
         "latency_p50_s": _percentile(latencies, 50),
         "latency_p90_s": _percentile(latencies, 90),

@@ -9,10 +9,11 @@ from pathlib import Path
 from rich.table import Table
 
 METRICS = [
-    "accuracy", "answer_f1", "abstention_accuracy", "false_abstention_rate", "citation_precision",
+    "accuracy", "shown_precision", "verified_wrong", "answer_f1", "abstention_accuracy", "false_abstention_rate", "citation_precision",
     "citation_recall", "faithfulness", "hit@1", "hit@3", "hit@5", "mrr", "latency_p50_s", "latency_p90_s",
 ]
-LOWER_IS_BETTER = {"false_abstention_rate", "latency_p50_s", "latency_p90_s"}
+COUNTS = {"verified_wrong", "latency_p50_s", "latency_p90_s"}  # not shares: charts scale to their largest value
+LOWER_IS_BETTER = {"verified_wrong", "false_abstention_rate", "latency_p50_s", "latency_p90_s"}
 COLOURS = {"overall": "#334155", "factoid": "#2563eb", "temporal": "#d97706", "multi": "#7c3aed",
            "unanswerable": "#059669"}
 
@@ -41,12 +42,22 @@ def _markdown(summary: dict, results: list[dict]) -> str:
         "| metric | " + " | ".join(groups) + " |", "|---|" + "---|" * len(groups),
     ]
     lines += [f"| {name} | " + " | ".join(_fmt(metrics[g].get(name)) for g in groups) + " |" for name in METRICS]
+    wrong = verified_wrong(results)
+    lines += ["", f"## Shown as verified, and wrong ({len(wrong)})", ""]
+    for r in wrong:
+        lines.append(f"- **{r['id']}** {r['question']} → {r['answer']}")
+        lines += [f"  - [{c['n']}] {c['source']}: “{c['text']}”" for c in r["citations"]]
     lines += ["", "## Questions", "", "| id | type | correct | answer | citations |", "|---|---|---|---|---|"]
-    for r in results:
+    for r in wrong + [r for r in results if r not in wrong]:
         cites = "; ".join(f"[{c['n']}] {c['source']}" for c in r["citations"])
         answer = r["answer"].replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {r['id']} | {r['type']} | {'yes' if r['score']['correct'] else 'no'} | {answer} | {cites} |")
     return "\n".join(lines) + "\n"
+
+
+def verified_wrong(results: list[dict]) -> list[dict]:
+    """The answers shown as verified that are wrong: listed first in every report."""
+    return [r for r in results if r["score"].get("verified_wrong")]
 
 
 def _bar_chart(name: str, metrics: dict) -> str:
@@ -54,7 +65,7 @@ def _bar_chart(name: str, metrics: dict) -> str:
     groups = [g for g in metrics if metrics[g].get(name) is not None]
     if not groups:
         return ""
-    top = max(max(metrics[g][name] for g in groups), 1.0 if not name.startswith("latency") else 0.001)
+    top = max(max(metrics[g][name] for g in groups), 1.0 if name not in COUNTS else 0.001)
     width, bar, gap, height = 60 + 90 * len(groups), 60, 30, 160
     parts = [f'<svg role="img" aria-label="{name}" width="{width}" height="{height + 48}">']
     for i, group in enumerate(groups):
@@ -78,12 +89,17 @@ def _html(summary: dict, results: list[dict]) -> str:
     metrics = summary["metrics"]
     esc = html.escape
     charts = metric_charts(metrics)
+    wrong = verified_wrong(results)
+    wrong_items = "".join(
+        f"<li><b>{esc(r['id'])}</b> {esc(r['question'])} → {esc(r['answer'])}<ul>"
+        + "".join(f"<li>[{c['n']}] {esc(c['source'])}: “{esc(c['text'])}”</li>" for c in r["citations"])
+        + "</ul></li>" for r in wrong)
     rows = "".join(
         f"<tr class=\"{'ok' if r['score']['correct'] else 'bad'}\"><td>{esc(r['id'])}</td><td>{esc(r['type'])}</td>"
         f"<td>{esc(r['question'])}</td><td>{esc(r['answer'])}</td><td>"
         + "<br>".join(f"[{c['n']}] {esc(c['source'])}: “{esc(c['text'])}”" for c in r["citations"])
         + f"</td><td>{'yes' if r['score']['correct'] else 'no'}</td></tr>"
-        for r in results
+        for r in wrong + [r for r in results if r not in wrong]
     )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Dateline eval report</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
@@ -93,6 +109,7 @@ vertical-align:top;font-size:14px}}tr.bad td:last-child{{color:#b91c1c}}tr.ok td
 </head><body><h1>Dateline eval report</h1>
 <p>Dataset <code>{esc(summary['dataset'])}</code>, LLM <code>{esc(summary['llm'])}</code>,
 {summary['questions']} questions.</p><h2>Metrics by question type</h2>{charts}
+<h2>Shown as verified, and wrong ({len(wrong)})</h2><ul>{wrong_items}</ul>
 <h2>Questions</h2><table><tr><th>id</th><th>type</th><th>question</th><th>answer</th><th>citations</th>
 <th>correct</th></tr>{rows}</table></body></html>
 """

@@ -14,7 +14,7 @@ from evals.report import write_reports
 from index.pipeline import ingest
 from index.store import open_store
 from rag.chat import ask
-from rag.llms import LLMError, load_llm
+from rag.llms import LLMError, build_info, load_llm
 
 JUDGE_PROMPT = (
     "Question: {question}\nAccepted answers: {answers}\nCandidate answer: {answer}\n"
@@ -81,6 +81,8 @@ def run_eval(
                 "citations": public["citations"],
                 "retrieved": public["retrieved"],
                 "sentences": public["sentences"],
+                "model_answer": answer.model_answer,
+                "reason": answer.reason,
                 "latency_s": round(time.perf_counter() - started, 3),
                 "ttft_s": answer.timings.get("ttft_s"),
                 "prompt_tokens": answer.prompt_tokens,
@@ -101,6 +103,7 @@ def run_eval(
         "corpus": [str(p) for p in corpus],
         "llm": spec,
         "judge": judge_spec,
+        "build": build_info(spec, settings),
         "questions": len(questions),
         "ingest": {k: v for k, v in summary.as_dict().items() if k != "problems"},
         "metrics": summarise_by_type(questions, scores),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-MONTHS = tuple("january february march april may june july august september october november december".split())
+from index.lexicon import MONTHS, WEEKDAYS
+
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -46,10 +47,9 @@ class RelativeDate:
     label: str  # "21 January 2024", "September 2023", "2023"
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(
     r"\b(?:(?P<day_word>yesterday|today|tomorrow)"
-    rf"|(?P<day_when>last|this|next|on)\s+(?P<weekday>{'|'.join(_WEEKDAYS)})"
+    rf"|(?P<day_when>last|this|next|on)\s+(?P<weekday>{'|'.join(WEEKDAYS)})"
     rf"|(?P<month_when>last|this|next|in|since)\s+(?P<month>{'|'.join(MONTHS)})\b(?!\s*,?\s*\d)"
     r"|(?P<period_when>last|this|next)\s+(?P<period>year|month))\b",
     re.I,
@@ -75,7 +75,7 @@ def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
             shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[match["day_word"].lower()]
             label = _day_label(published + timedelta(days=shift))
         elif match["weekday"]:
-            target = _WEEKDAYS.index(match["weekday"].lower())
+            target = WEEKDAYS.index(match["weekday"].lower())
             back = (published.weekday() - target) % 7
             if when == "last" and back == 0:
                 back = 7

@@ -19,7 +19,7 @@ from rag.generate import build_messages, count_prompt_tokens, extractive_answer,
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
-from rag.verify import ABSTENTION, missing_answer_kind, unmentioned_facts, verify
+from rag.verify import ABSTENTION, unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
 
@@ -120,17 +120,15 @@ def answer_events(
                 raise explain_failure(spec, llm, exc, settings.llm_timeout_s) from None
             raw = "".join(pieces)
         timings["generate_s"] = time.perf_counter() - mark
-        text, sentences, citations, abstained = verify(raw, passages, settings.embed_model)
-        result.answer, result.sentences, result.citations, result.abstained = text, sentences, citations, abstained
-        missing = None if abstained else missing_answer_kind(question, sentences)
-        if missing:
-            result.answer, result.citations, result.abstained = ABSTENTION, [], True
-            result.reason = f"the question asks for a {missing} and the answer gives none"
-        elif abstained:
-            result.reason = "the model said the sources do not answer" if not sentences else "no sentence verified"
-        elif wants_latest(question) and passages[0].article.published:
+        result.model_answer = raw
+        mark = time.perf_counter()
+        checked = verify(raw, passages, settings.embed_model, question)
+        timings["verify_s"] = time.perf_counter() - mark
+        result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
+        result.answer, result.reason = checked.text, checked.reason
+        if not checked.abstained and wants_latest(question) and passages[0].article.published:
             result.note = f"As of the newest article here ({passages[0].article.published:%d %b %Y}):"
-            result.answer = f"{result.note} {text}"
+            result.answer = f"{result.note} {checked.text}"
     timings["total_s"] = time.perf_counter() - started
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     yield AnswerEvent(result)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.chunk import sentence_spans
-from index.dates import MONTHS, relative_dates
+from index.dates import relative_dates
+from index.lexicon import MONTHS, singular
 from index.embed import get_embedder
 from index.records import Article
 from rag.retrieve import Retrieved, wants_latest
@@ -71,7 +72,7 @@ def content_words(text: str) -> set[str]:
     words = set()
     for word in _WORD.findall(text.lower()):
         if word not in _STOP:
-            words.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+            words.add(singular(word))
     return words
 
 

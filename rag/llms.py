@@ -190,6 +190,23 @@ def _extractive(model: str | None, settings) -> None:
     return None
 
 
+def build_info(spec: str, settings) -> dict:
+    """What produced an answer, for eval summaries: the llama.cpp build (its instruction set decides the small
+    model's words) and the model file's sha256, or the remote backend's URL."""
+    backend, model = parse_spec(spec)
+    if backend.name == "llamacpp":
+        import llama_cpp
+
+        from rag.models import PRESETS
+
+        path = resolve_model_path(model or DEFAULT_PRESET, ModelCache(settings.model_cache))
+        preset = PRESETS.get(model or DEFAULT_PRESET)
+        return {"backend": "llamacpp", "llama_cpp_python": llama_cpp.__version__,
+                "system_info": llama_cpp.llama_print_system_info().decode().strip(), "model_path": str(path),
+                "model_sha256": preset.sha256 if preset else None}
+    return {"backend": backend.name, "model": model, "base_url": settings.llm_base_url}
+
+
 def load_llm(spec: str, settings) -> object | None:
     backend, model = parse_spec(spec)
     return backend.make(model, settings)

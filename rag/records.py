@@ -50,6 +50,7 @@ class Answer(BaseModel):
     llm: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
     prompt_tokens: int | None = None
+    model_answer: str | None = None  # what the model wrote, before verification (kept for failure attribution)
 
     def to_public_json(self) -> dict:
         """The documented `ask --json` shape."""

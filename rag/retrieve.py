@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from index.dates import MONTHS
+from index.lexicon import DATE_UNITS, MONTH_NUMBERS
 from index.embed import get_embedder
 from index.records import Article, Chunk
 from index.store import Store
@@ -20,10 +20,7 @@ from index.store import Store
 RRF_K = 60
 CANDIDATES_PER_SOURCE = 4
 MIN_DENSE_SCORE = 0.2
-_DATE_UNITS = (
-    r"week|month|year|weekend|night|summer|winter|spring|autumn|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|" + "|".join(MONTHS)
-)
+_DATE_UNITS = "|".join(DATE_UNITS)
 # "last" as in "the last visit", not as in "last September" (a date relative to the article).
 RECENCY_WORDS = re.compile(
     rf"\b(last(?!\s+(?:{_DATE_UNITS})\b)|latest|most recent(?:ly)?|recent(?:ly)?|current(?:ly)?|now|still|newest|"
@@ -44,9 +41,8 @@ def wants_latest(question: str) -> bool:
     return bool(RECENCY_WORDS.search(question))
 
 
-_MONTHS = {m: i for i, m in enumerate(MONTHS, start=1)}
 _PERIOD = re.compile(
-    r"\b(?:in|during|since|after|from)\s+(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b",
+    r"\b(?:in|during|since|after|from)\s+(?:(?P<month>" + "|".join(MONTH_NUMBERS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
 
@@ -56,7 +52,7 @@ def earliest_publication(question: str) -> date | None:
     match = _PERIOD.search(question)
     if not match:
         return None
-    month = _MONTHS[match["month"].lower()] if match["month"] else 1
+    month = MONTH_NUMBERS[match["month"].lower()] if match["month"] else 1
     return date(int(match["year"]), month, 1)
 
 

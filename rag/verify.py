@@ -1,28 +1,41 @@
-"""Verify: check every answer sentence against the source it cites, and re-point, flag or abstain.
+"""Verify: check every answer sentence against the source it cites, bound to the question; re-point, flag or abstain.
 
-A sentence is supported by a span of up to three adjacent article sentences when the numbers, dates and surnames it
-states all appear in that span (first names anywhere in the article; the outlet and date as the source was labelled
-for the model), and the two say the same thing
-(lexical overlap or embedding similarity). A wrong [n] is re-pointed to the source that supports the sentence; a
-sentence no source supports is kept but flagged unverified; an answer with no supported sentence becomes an
-abstention.
+A sentence is verified only when one article sentence states its answer *about the thing the question asks*:
+- its key facts — the dates, numbers or names of the kind the question asks for (all new names, numbers and dates
+  for other questions) — are in one sentence of the cited article, each in a clause that shares a word with the
+  question's subject or predicate (so "met in Russia for a summit in September" cannot date a visit to Pyongyang);
+- that sentence, with the one before it, covers enough of what the question is about;
+- every fact of the claim is in a span of at most two adjacent sentences, and the span says the same thing
+  (lexical overlap or embedding similarity);
+- every full name is written so in the articles, never assembled from two people's parts;
+- its polarity matches: a "yes", a "no" or a negated claim has the same sense as the clause it rests on.
+A wrong [n] is re-pointed to the source that supports the sentence; a sentence no source supports is kept but
+flagged unverified. An answer none of whose verified sentences gives the kind of thing asked is an abstention: a
+true quote that answers something else is not an answer.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.chunk import sentence_spans
-from index.dates import MONTHS, RelativeDate, relative_dates
+from index.dates import RelativeDate, relative_dates
 from index.embed import get_embedder
+from index.lexicon import NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, stem
 from rag.compose import Passage, content_words
+from rag.facts import Facts, clauses, contains_name, facts_of, tokens
+from rag.question import KIND_LABELS, Question, read_question
 from rag.records import AnswerSentence, Citation
 
 ABSTENTION = "The articles here don't say."
+UNCLEAR = "The articles here don't clearly state this; the closest passages are listed with the sources."
 MIN_SIMILARITY = 0.55
 MIN_OVERLAP = 0.5
-MAX_SPAN_SENTENCES = 3
+MIN_ANCHOR_COVERAGE = 0.3  # share of the question's subject/predicate words the answer sentence (and the one before)
+MIN_CLAUSE_TOPIC = 2  # question words (not dates) the clause stating the answer must share, fewer if it has fewer
+MIN_PREDICATE = 0.34 # share of the claim's own words, beyond names and dates, the answer sentence must contain
+QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -31,152 +44,291 @@ _DONT_KNOW = re.compile(
     r"there is no information|no information|not (?:mentioned|stated))",
     re.I,
 )
-_MONTHS = (*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept")  # names and their abbreviations
-_NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_SENTENCE_START_WORDS = frozenset(
-    "The A An In On At It He She They This That After Before During But And Yes No According What Who Whom Whose "
-    "When Where Why How Which Did Does Do Is Are Was Were Has Have Had Can Could Will Would Should".split()
-)
-_SHORT_MONTHS = {m[:3] for m in _MONTHS}
-
-
-def _word(token: str) -> str:
-    token = token.lower().rstrip(".,")
-    return token[:-2] if token.endswith("'s") else token
+ADJUNCT_OPENERS = frozenset("at in on near to from with for during inside outside by".split())
+FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
+_YES_NO = re.compile(rf"^\s*(?P<word>{'|'.join(YES_WORDS + NO_WORDS)})\b[\s,.;:!-]*", re.I)
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What a claim asserts. `specific` (numbers, months, the last word of each name) must be in the cited span;
-    `context` (first names, "North" of "North Korea") only somewhere in the same article, its title or outlet."""
+class Claim:
+    """One answer sentence: its text without markers, the statement after a leading yes/no, and what it states."""
 
-    specific: frozenset[str]
-    context: frozenset[str]
-
-
-def key_facts(sentence: str) -> Facts:
-    specific, context = set(), set()
-    for number in _NUMBER.finditer(sentence):
-        specific.add(number.group(0).rstrip(".,").replace(",", ""))
-    for run in _NAME_RUN.finditer(sentence):
-        words = [_word(w) for w in run.group(0).split() if w not in _SENTENCE_START_WORDS]
-        months = [w for w in words if w in _MONTHS]
-        specific.update(m[:3] for m in months)
-        names = [w for w in words if w not in _MONTHS]
-        if names:
-            specific.add(names[-1])
-            context.update(names[:-1])
-    return Facts(frozenset(specific), frozenset(context))
+    text: str
+    body: str
+    says_yes: bool | None  # True for "Yes, ...", False for "No, ...", None without either
+    facts: Facts
 
 
-def _words(text: str) -> set[str]:
-    return {_word(w) for w in re.findall(r"[a-z0-9'-]+|\d[\d,.]*", text.lower().replace(",", ""))} | set(
-        re.findall(r"[a-z0-9]+", text.lower().replace(",", ""))
-    )
+def read_claim(text: str) -> Claim:
+    match = _YES_NO.match(text)
+    says = None if not match else match["word"].lower() in YES_WORDS
+    body = text[match.end():] if match else text
+    return Claim(text=text, body=body, says_yes=says, facts=facts_of(body))
 
 
-def _present(fact: str, words: set[str]) -> bool:
-    if fact in _SHORT_MONTHS:
-        return any(w.startswith(fact) for w in words)
-    return fact in words or (len(fact) >= 5 and any(w.startswith(fact) for w in words))
+@dataclass(frozen=True)
+class KeyFacts:
+    """The new information a claim gives the question: numbers, months and names the question does not contain.
+    `asked` is the part of it of the kind the question asks for (all of it for yes/no and other questions)."""
+
+    numbers: frozenset[str]
+    months: frozenset[str]
+    names: tuple[tuple[str, ...], ...]
+    asked: bool  # whether the claim gives the kind of thing asked at all
+    any_name: bool = False  # one of `names` bound is enough: "Putin met North Korean leader Kim Jong Il"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.numbers or self.months or self.names)
 
 
-def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
-    """Names and numbers of the question that no retrieved article mentions: then the articles cannot answer it."""
-    facts = key_facts(question)
-    words = _words(" ".join(f"{p.article.text} {p.article.title} {p.article.outlet or ''}" for p in passages))
-    return sorted(fact for fact in facts.specific | facts.context if not _present(fact, words))
+def key_facts(claim: Claim, question: Question) -> KeyFacts:
+    """The claim's answer to the question: the new facts in its clauses about the question's subject (all of its
+    clauses when none is), of the kind the question asks for. "Putin was last in Pyongyang in July 2000, after taking
+    over from Yeltsin in 1999" answers "when" with July 2000; 1999 is background, checked only as part of the span."""
+    needed = min(MIN_CLAUSE_TOPIC, len(question.topic))
+    about = [claim.body[s:e] for s, e in clauses(claim.body)
+             if len(question.topic & {stem(w) for w in tokens(claim.body[s:e])}) >= needed]
+    facts = facts_of(" , ".join(about)) if about else claim.facts
+    asked = question.facts
+    numbers = facts.numbers - asked.numbers
+    months = facts.months - asked.months
+    names = tuple(name for name in facts.names if not set(name) & asked.name_words)
+    if question.kind == "date":
+        return KeyFacts(numbers, months, (), bool(numbers or months))
+    if question.kind == "number":  # "how long": "six days", not the "16" of "16 January"
+        counts = numbers - facts.date_numbers
+        return KeyFacts(counts, frozenset(), (), bool(counts))
+    if question.kind == "name":
+        return KeyFacts(frozenset(), frozenset(), names, bool(names), any_name=True)
+    if question.kind == "place":  # "where": a name after "in", "at", "to"... ("met in Pyongyang")
+        places = tuple(name for name in facts.places if name in names)
+        return KeyFacts(frozenset(), frozenset(), places or names, bool(places), any_name=True)
+    if question.kind == "yesno":  # bound through the question's own words and their polarity (`_restates`)
+        return KeyFacts(frozenset(), frozenset(), (), claim.says_yes is not None or bool(claim.body.strip()))
+    return KeyFacts(numbers, months, names, True)
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    words: list[str]  # its tokens, with the dates its relative dates mean ("last September" + "september 2023")
+    stems: frozenset[str] = frozenset()
+    clauses: list[list[str]] = field(default_factory=list)
+    clause_stems: list[frozenset[str]] = field(default_factory=list)
+    clause_negations: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class _ArticleFacts:
-    spans: list[tuple[int, int]]  # its sentences
-    vectors: list[list[float]]  # their embeddings
-    relative: list[RelativeDate]  # its relative dates, resolved
-    words: set[str]  # every word it states, the resolved relative dates included
+    sentences: list[_Sentence]
+    vectors: list[list[float]]  # one embedding per sentence
+    words: frozenset[str]  # every word it states, title, outlet and label included
+
+
+@dataclass(frozen=True)
+class Support:
+    score: float
+    start: int
+    end: int
+    answers: bool  # the claim gives the kind of thing asked, bound to the question in this span
+
+
+def _relative_words(relative: list[RelativeDate], start: int, end: int) -> list[str]:
+    return [word for found in relative if start <= found.start and found.end <= end for word in tokens(found.label)]
 
 
 class Verifier:
-    def __init__(self, passages: list[Passage], embed_model: str):
+    def __init__(self, passages: list[Passage], embed_model: str, question: Question):
         self.passages = {p.n: p for p in passages}
+        self.question = question
         self.embedder = get_embedder(embed_model)
         self._articles: dict[int, _ArticleFacts] = {}
+        self._written_names: list[list[str]] = [tokens(f"{p.article.text} {p.article.title} {p.label()}")
+                                                for p in passages]
 
     def _article(self, n: int) -> _ArticleFacts:
         """What every claim checked against source n needs of its article, computed once per answer."""
         if n not in self._articles:
-            article = self.passages[n].article
-            spans = sentence_spans(article.text)
+            passage = self.passages[n]
+            article = passage.article
             relative = relative_dates(article.text, article.published)  # "last September" states "September 2023"
+            sentences = []
+            for start, end in sentence_spans(article.text):
+                text = article.text[start:end]
+                sentence = _Sentence(start, end, tokens(text) + _relative_words(relative, start, end),
+                                     facts_of(text).stems)
+                for c_start, c_end in clauses(text):
+                    sentence.clauses.append(tokens(text[c_start:c_end]) + _relative_words(
+                        relative, start + c_start, start + c_end))
+                    clause_facts = facts_of(text[c_start:c_end])
+                    sentence.clause_stems.append(clause_facts.stems)
+                    sentence.clause_negations.append(clause_facts.negations)
+                sentences.append(sentence)
+            label = f"{article.title} {passage.label()}"
             self._articles[n] = _ArticleFacts(
-                spans=spans,
-                vectors=self.embedder.embed([article.text[s:e] for s, e in spans]),
-                relative=relative,
-                words=_words(article.text) | _words(" ".join(found.label for found in relative)),
+                sentences=sentences,
+                vectors=self.embedder.embed([article.text[s.start:s.end] for s in sentences]),
+                words=frozenset(tokens(article.text) + tokens(label)
+                                + [w for found in relative for w in tokens(found.label)]),
             )
         return self._articles[n]
 
-    def support(self, claim: str, claim_vector: list[float], n: int) -> tuple[float, tuple[int, int]] | None:
-        """The span of source n that best supports `claim`, with its score; None if nothing does."""
+    def written(self, name: tuple[str, ...]) -> bool:
+        """A full name some article here (or the question) writes as it is, not assembled from parts."""
+        return len(name) < 2 or contains_name(name, tokens(self.question.text)) or any(
+            contains_name(name, words) for words in self._written_names)
+
+    def support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
+        """The best span of source n that states `claim` about what the question asks; None if none does."""
         if n not in self.passages:
             return None
-        passage = self.passages[n]
-        text = passage.article.text
+        if not all(self.written(name) for name in claim.facts.names):
+            return None  # a full name no source writes: parts of two people
         known = self._article(n)
-        spans, vectors, relative, text_words = known.spans, known.vectors, known.relative, known.words
-        facts = key_facts(claim)
-        label_words = _words(f"{passage.article.title} {passage.label()}")  # outlet and date, as the model saw them
-        if not all(_present(word, text_words | label_words) for word in facts.context | facts.specific):
+        facts, asked = claim.facts, self.question.facts
+        specific = set(facts.numbers) | set(facts.months) | {name[-1] for name in facts.names}
+        context = {word for name in facts.names for word in name[:-1]}
+        if not all(word in known.words for word in specific | context):
             return None
-        in_span = {word for word in facts.specific if _present(word, text_words)}  # the rest only label the source
-        claim_words = content_words(claim) - facts.context  # a first name must not pull in a longer span
-        best = None
-        for first in range(len(spans)):
-            for last in range(first, min(first + MAX_SPAN_SENTENCES, len(spans))):
-                start, end = spans[first][0], spans[last][1]
-                span_words = _words(text[start:end] + " " + " ".join(
-                    found.label for found in relative if start <= found.start and found.end <= end))
-                if not all(_present(word, span_words) for word in in_span):
+        # What the question itself names (its subject: "Putin", "June 2024") may be stated a little before the answer
+        # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW.
+        repeated = specific & (set(asked.numbers) | set(asked.months) | set(asked.name_words))
+        specific -= repeated
+        keys = key_facts(claim, self.question)
+        claim_words = content_words(claim.body) - context  # a first name must not pull in a longer span
+        text = self.passages[n].article.text
+        best: Support | None = None
+        for i, sentence in enumerate(known.sentences):
+            bound = self._bound_clause(sentence, keys, claim)
+            if bound is None:
+                continue
+            coverage = self._coverage(known.sentences, i)
+            if coverage < MIN_ANCHOR_COVERAGE:
+                continue
+            window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
+            if not repeated <= window:
+                continue
+            if not self._states_predicate(claim, keys, sentence):
+                continue
+            for first, last in ((i, i), (i - 1, i), (i, i + 1)):
+                if first < 0 or last >= len(known.sentences):
                     continue
-                similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[i])) for i in range(first, last + 1))
+                span_words = set(known.sentences[first].words) | set(known.sentences[last].words)
+                if not all(word in span_words for word in specific - context):
+                    continue
+                if not self._same_polarity(claim, known.sentences[first:last + 1]):
+                    continue
+                if self.question.kind == "yesno" and not self._restates(claim, known.sentences[first - 1:last + 1]
+                                                                        if first else known.sentences[:last + 1]):
+                    continue
+                start, end = known.sentences[first].start, known.sentences[last].end
+                similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
                 overlap = len(claim_words & content_words(text[start:end])) / (len(claim_words) or 1)
                 if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
                     continue
-                score = similarity + overlap - SPAN_PENALTY * (last - first)
-                if best is None or score > best[0]:
-                    best = (score, (start, end))
+                score = similarity + overlap + coverage - SPAN_PENALTY * (last - first)
+                if best is None or score > best.score:
+                    best = Support(score, start, end, keys.asked)
         return best
 
+    def _bound_clause(self, sentence: _Sentence, keys: KeyFacts, claim: Claim) -> int | None:
+        """The clause of `sentence` that states the claim's key facts and shares MIN_CLAUSE_TOPIC of the question's
+        words (the one sharing most, when the claim has no key facts); None if no clause does."""
+        topic = self.question.topic
+        needed_topic = min(MIN_CLAUSE_TOPIC, len(topic))
+        shared = [len(topic & {stem(w) for w in clause}) for clause in sentence.clauses]
+        if keys.empty:
+            best = max(range(len(shared)), key=shared.__getitem__)
+            return best if shared[best] >= needed_topic else None
+        # A clause that opens with a preposition ("at the Vostochny Cosmodrome") completes the clause before it.
+        about = [shared[j] >= needed_topic or (j > 0 and shared[j - 1] >= needed_topic and sentence.clauses[j]
+                                               and sentence.clauses[j][0] in ADJUNCT_OPENERS)
+                 for j in range(len(shared))]
 
-# "Reuters, published 21 January 2024: ..." -- small models sometimes repeat the source label before the claim.
-_ECHOED_LABEL = re.compile(r"^[^:\n]{1,120}, published (?:an unknown date|\d{1,2} [A-Z][a-z]+ \d{4}):\s*")
-_ASKS_NUMBER = re.compile(r"^\s*how (?:many|much)\b", re.I)
-_ASKS_DATE = re.compile(r"^\s*(?:when|since when|what (?:year|month|day|date)|(?:in )?which year)\b", re.I)
-_NUMBER_WORDS = re.compile(
-    r"\b(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|dozens?|half)\b",
-    re.I,
-)
-_DATE_WORDS = re.compile(
-    r"\b(?:\d|" + "|".join(_MONTHS) + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-    r"yesterday|tomorrow|ago|week|month|year|decade|century|morning|evening|night)",
-    re.I,
-)
+        def bound_in(fact) -> int | None:
+            holding = [j for j, clause in enumerate(sentence.clauses) if about[j]
+                       and (_has_name(fact, clause) if isinstance(fact, tuple) else fact in clause)]
+            return holding[0] if holding else None
+
+        bound = None
+        for fact in [*keys.numbers, *keys.months]:
+            if (where := bound_in(fact)) is None:
+                return None
+            bound = where if bound is None else bound
+        names = [where for name in keys.names if (where := bound_in(name)) is not None]
+        if keys.names and (not names if keys.any_name else len(names) < len(keys.names)):
+            return None
+        return bound if bound is not None else (names[0] if names else None)
+
+    def _states_predicate(self, claim: Claim, keys: KeyFacts, sentence: _Sentence) -> bool:
+        """The sentence stating the key facts also states what the claim says of them: "Kim Jong Un said they could
+        sign a pact" is not stated by "...at the invitation of Kim Jong Un", even if the next sentence has the pact."""
+        names = {stem(w) for w in claim.facts.name_words}
+        dates = {stem(m) for m in claim.facts.months}
+        own = {w for w in claim.facts.stems if w not in names and w not in dates and w not in FRAME_STEMS}
+        if not own:
+            return True
+        return len(own & sentence.stems) >= MIN_PREDICATE * len(own)
+
+    def _restates(self, claim: Claim, span: list[_Sentence]) -> bool:
+        """A yes/no answer rests on a span that says what it repeats of the question: "Yes, he stayed more than a
+        day" needs "more" in the span, not "less than a day"."""
+        repeated = self.question.topic & claim.facts.stems
+        said = {w for sentence in span for w in sentence.stems} | {stem(w) for s in span for w in s.words}
+        return repeated <= said
+
+    def _coverage(self, sentences: list[_Sentence], i: int) -> float:
+        """Share of the question's subject/predicate words in sentence i and the one before it ("he" -> Putin)."""
+        anchors = self.question.anchors
+        if not anchors:
+            return 1.0
+        near = {stem(w) for w in sentences[i].words}
+        if i > 0:
+            near |= {stem(w) for w in sentences[i - 1].words}
+        return len(anchors & near) / len(anchors)
+
+    def _same_polarity(self, claim: Claim, span: list[_Sentence]) -> bool:
+        """Each statement of the claim has the polarity of the span clause most like it ("no date had been agreed"
+        rests on a negated clause, "a date was agreed" cannot); a bare "Yes."/"No." affirms or denies the question's
+        own statement; and a "yes"/"no" before a statement that restates the question must agree with it."""
+        question = self.question
+        if claim.body.strip(" .!?"):
+            statements = [(claim.body[s:e], facts_of(claim.body[s:e]).negations) for s, e in clauses(claim.body)]
+            if claim.says_yes is not None and len(question.anchors - claim.facts.stems) <= 1 < len(question.anchors):
+                if (question.facts.negations + (not claim.says_yes)) % 2 != claim.facts.negations % 2:
+                    return False  # "Yes, the talks ended without a deal" to "Did the talks produce a deal?"
+        else:
+            statements = [(question.text, question.facts.negations + (not claim.says_yes))]
+        clause_facts = [(stems, negations) for sentence in span
+                        for stems, negations in zip(sentence.clause_stems, sentence.clause_negations)]
+        for text, negations in statements:
+            facts = facts_of(text)
+            stems = facts.stems - {stem(w) for w in facts.name_words}  # names are shared by every clause about them
+            if len(stems) < 2:
+                continue
+            closest = max(clause_facts, key=lambda clause: len(stems & clause[0]))
+            if negations % 2 != closest[1] % 2:
+                return False
+        return True
 
 
-def missing_answer_kind(question: str, sentences: list[AnswerSentence]) -> str | None:
-    """"number" or "date" when the question asks for one and no verified sentence gives one, else None.
+def _has_name(name: tuple[str, ...], words: list[str]) -> bool:
+    """The name as written, or its last word ("Peskov" for "Dmitry Peskov", which `Verifier.written` checked)."""
+    return contains_name(name, words) or name[-1] in words
 
-    A true, well-cited sentence that does not say how many or when is not an answer: it is the small model
-    quoting something nearby instead of saying it does not know.
-    """
-    said = " ".join(s.text for s in sentences if s.verified)
-    if _ASKS_NUMBER.match(question) and not _NUMBER_WORDS.search(said):
-        return "number"
-    if _ASKS_DATE.match(question) and not _DATE_WORDS.search(said):
-        return "date"
-    return None
+
+def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
+    """Names and numbers of the question that no retrieved article mentions: then the articles cannot answer it."""
+    facts = facts_of(question)
+    words = set(tokens(" ".join(f"{p.article.text} {p.article.title} {p.article.outlet or ''}" for p in passages)))
+    asked = set(facts.name_words) | set(facts.numbers) | set(facts.months)
+    return sorted(fact for fact in asked if not _mentioned(fact, words))
+
+
+def _mentioned(fact: str, words: set[str]) -> bool:
+    return fact in words or (len(fact) >= 5 and any(w.startswith(fact) for w in words))
 
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:
@@ -198,41 +350,62 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return parts
 
 
-def verify(answer_text: str, passages: list[Passage], embed_model: str):
-    """-> (answer text with renumbered markers, sentences, citations, abstained)."""
+# "Reuters, published 21 January 2024: ..." -- small models sometimes repeat the source label before the claim.
+_ECHOED_LABEL = re.compile(r"^[^:\n]{1,120}, published (?:an unknown date|\d{1,2} [A-Z][a-z]+ \d{4}):\s*")
+
+
+@dataclass
+class Verified:
+    """The checked answer: its text with renumbered markers, its sentences and citations, or an abstention."""
+
+    text: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    abstained: bool
+    reason: str | None = None
+
+
+def verify(answer_text: str, passages: list[Passage], embed_model: str, question: str) -> Verified:
     parts = split_answer(answer_text)
     if not parts or _DONT_KNOW.match(parts[0][0]):
-        return ABSTENTION, [], [], True
-    verifier = Verifier(passages, embed_model)
-    vectors = verifier.embedder.embed([claim for claim, _ in parts])
+        return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
+    asked = read_question(question)
+    verifier = Verifier(passages, embed_model, asked)
+    claims = [read_claim(text) for text, _ in parts]
+    vectors = verifier.embedder.embed([claim.body or claim.text for claim in claims])
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
     sentences: list[AnswerSentence] = []
-    for (claim, cited), vector in zip(parts, vectors):
+    answered = False
+    for claim, (_, cited), vector in zip(claims, parts, vectors):
         supported = [(n, verifier.support(claim, vector, n)) for n in dict.fromkeys(cited)]
         supported = [(n, hit) for n, hit in supported if hit]
         if not supported:  # wrong or missing [n]: re-point to the source that supports the sentence, if any
             candidates = [(n, verifier.support(claim, vector, n)) for n in verifier.passages if n not in cited]
-            candidates = [(n, hit) for n, hit in candidates if hit]
-            supported = sorted(candidates, key=lambda item: item[1][0], reverse=True)[:1]
+            supported = sorted([(n, hit) for n, hit in candidates if hit], key=lambda item: item[1].score,
+                               reverse=True)[:1]
         numbers = []
-        for n, (_, (start, end)) in supported:
+        for n, hit in supported:
             article = verifier.passages[n].article
-            key = (article.id, start, end)
+            key = (article.id, hit.start, hit.end)
             if key not in by_span:
                 by_span[key] = len(citations) + 1
                 citations.append(
                     Citation(
                         n=by_span[key], source=article.id, title=article.title, outlet=article.outlet,
-                        published=article.published, url=article.url, start=start, end=end,
-                        text=article.text[start:end],
+                        published=article.published, url=article.url, start=hit.start, end=hit.end,
+                        text=article.text[hit.start:hit.end],
                     )
                 )
             numbers.append(by_span[key])
-        sentences.append(AnswerSentence(text=claim, citations=numbers, verified=bool(numbers)))
+            answered = answered or hit.answers
+        sentences.append(AnswerSentence(text=claim.text, citations=numbers, verified=bool(numbers)))
     if not any(s.verified for s in sentences):
-        return ABSTENTION, sentences, [], True
-    return " ".join(with_markers(s) for s in sentences), sentences, citations, False
+        return Verified(UNCLEAR, sentences, [], True, "no sentence verified")
+    if not answered:
+        return Verified(UNCLEAR, sentences, [], True,
+                        f"the question asks for a {KIND_LABELS[asked.kind]} and no cited sentence gives one")
+    return Verified(" ".join(with_markers(s) for s in sentences), sentences, citations, False)
 
 
 def with_markers(sentence: AnswerSentence) -> str:

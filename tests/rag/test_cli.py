@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from rag.verify import ABSTENTION, UNCLEAR
+
 from tests.conftest import SAMPLE, SEEDS, invoke_cli, run_cli
 
 QUESTION = "When did Putin last visit Pyongyang?"
@@ -51,17 +53,21 @@ def test_smollm2_through_llama_cpp_answers_or_abstains_honestly(seeds_dir):
     assert answer["llm"] == "llamacpp:smollm2-135m"
     assert answer["timings"]["ttft_s"] > 0 and answer["prompt_tokens"] > 50
     if answer["abstained"]:
-        assert answer["citations"] == [] and answer["answer"] == "The articles here don't say."
+        assert answer["citations"] == [] and answer["answer"] in (ABSTENTION, UNCLEAR)
     else:
         assert answer["citations"]
         _assert_citations_quote_their_articles(answer, SEEDS, seeds_dir)
 
 
-def test_default_preset_answers_july_2000_with_a_citation_that_contains_it(seeds_dir):
+def test_default_preset_answers_july_2000_with_a_citation_that_contains_it_or_abstains(seeds_dir):
+    """On any machine: July 2000 cited to a span that says so, or an abstention; never another date verified."""
     answer = _ask(seeds_dir)
     assert answer["llm"] == "llamacpp:qwen2.5-coder-1.5b"
-    assert not answer["abstained"], answer
-    assert "July 2000" in answer["answer"]
+    if answer["abstained"]:
+        assert answer["citations"] == [] and answer["reason"], answer
+        return
+    verified = " ".join(s["text"] for s in answer["sentences"] if s["verified"])
+    assert "July 2000" in verified and "September" not in verified, answer
     assert any("July 2000" in c["text"] for c in answer["citations"])
     _assert_citations_quote_their_articles(answer, SEEDS, seeds_dir)
 

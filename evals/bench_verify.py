@@ -1,0 +1,167 @@
+"""The verifier on its own: labelled answer sentences (evals/claims/*.jsonl) checked against the article they cite.
+
+Each claim is what a small model might answer to a public question, correct (paraphrased several ways) or wrong the
+way small models are wrong (a date, number or name from a neighbouring sentence, a name assembled from two people, a
+flipped yes/no, a true sentence that answers another question). The claim cites its article as source [1]; the
+question's other gold sources follow as [2], [3]..., so a wrong [n] can be re-pointed as in a real answer.
+A claim counts as accepted when the answer it makes is shown, not abstained, with that sentence verified.
+
+The `test` split (a quarter of the questions, chosen by a hash of the question id) is only reported, never tuned on.
+Targets: >= 98 % of wrong claims rejected, >= 90 % of correct claims accepted.
+
+    python -m evals.bench_verify [--out bench-results/verify.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+from evals.dataset import load_dataset
+from index.chunk import sentence_spans
+from index.clean import clean
+from index.loaders import iter_files, load_file
+from index.records import Article
+from rag.compose import Passage
+from rag.settings import load_settings
+from rag.verify import verify
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = ROOT / "evals" / "claims"
+CORPORA = {"sample": (ROOT / "data" / "sample", ROOT / "evals" / "datasets" / "sample.jsonl"),
+           "seeds": (ROOT.parent / "shared" / "seeds", ROOT / "evals" / "datasets" / "seeds.jsonl")}
+TARGET_REJECTED = 0.98
+TARGET_ACCEPTED = 0.90
+
+
+def split_of(question_id: str) -> str:
+    """A quarter of the questions, all claims about them together, form the reported-only `test` split."""
+    return "test" if zlib.crc32(question_id.encode()) % 4 == 0 else "dev"
+
+
+def load_claims(folder: Path = CLAIMS) -> list[dict]:
+    claims = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                claim = json.loads(line)
+                claim["split"] = split_of(claim["question_id"])
+                claims.append(claim)
+    return claims
+
+
+def load_articles(corpus: Path, max_bytes: int) -> dict[str, Article]:
+    articles = {}
+    for path in iter_files([corpus]):
+        for document in load_file(path, max_bytes):
+            article = clean(document)
+            articles[article.id] = article
+    return articles
+
+
+def visible(article: Article, as_of: str | None) -> bool:
+    """What retrieval lets through for a question asked as of a date: articles published on or before it."""
+    return as_of is None or (article.published is not None and article.published.isoformat() <= as_of)
+
+
+def passages_for(claim: dict, articles: dict[str, Article], gold: dict[str, list[str]]) -> list[Passage]:
+    """The cited article as [1], the question's other gold sources after it; none the as-of date hides."""
+    order = [claim["source"], *(s for s in gold.get(claim["question_id"], []) if s != claim["source"])]
+    order = [source for source in order if visible(articles[source], claim.get("as_of"))]
+    passages = []
+    for n, source in enumerate(order, start=1):
+        article = articles[source]
+        spans = sentence_spans(article.text)
+        passages.append(Passage(n, article, spans, [0.0] * len(spans)))
+    return passages
+
+
+def cited(claim_text: str) -> str:
+    text = claim_text.strip()
+    end = text[-1] if text[-1] in ".!?" else "."
+    return f"{text.rstrip('.!?')} [1]{end}"
+
+
+def run(claims: list[dict], settings) -> list[dict]:
+    articles, gold = {}, {}
+    for name, (corpus, dataset) in CORPORA.items():
+        articles[name] = load_articles(corpus, settings.max_file_mb * 1024 * 1024)
+        gold[name] = {q.id: q.sources for q in load_dataset(dataset)}
+    verify("Warm-up [1].", passages_for(claims[0], articles[claims[0]["corpus"]], {}), settings.embed_model, "Why?")
+    results = []
+    for claim in claims:
+        passages = passages_for(claim, articles[claim["corpus"]], gold[claim["corpus"]])
+        if not passages or passages[0].article.id != claim["source"]:  # retrieval never shows a later article
+            results.append({**claim, "accepted": False, "ms": 0.0, "reason": "published after as_of", "cited": []})
+            continue
+        started = time.perf_counter()
+        checked = verify(cited(claim["claim"]), passages, settings.embed_model, claim["question"])
+        elapsed = time.perf_counter() - started
+        accepted = not checked.abstained and bool(checked.sentences) and checked.sentences[0].verified
+        results.append({**claim, "accepted": accepted, "ms": round(elapsed * 1000, 2), "reason": checked.reason,
+                        "cited": [c.text for c in checked.citations]})
+    return results
+
+
+def summarise(results: list[dict]) -> dict:
+    """{split: {"correct_accepted", "wrong_rejected", "n", "by_class": {class: {n, ok}}}}."""
+    summary: dict = {}
+    for split in ("dev", "test", "all"):
+        chosen = [r for r in results if split == "all" or r["split"] == split]
+        correct = [r for r in chosen if r["label"] == "correct"]
+        wrong = [r for r in chosen if r["label"] == "wrong"]
+        by_class: dict = defaultdict(lambda: {"n": 0, "ok": 0})
+        for r in chosen:
+            entry = by_class[f"{r['label']}:{r['class']}"]
+            entry["n"] += 1
+            entry["ok"] += r["accepted"] if r["label"] == "correct" else not r["accepted"]
+        summary[split] = {
+            "n": len(chosen),
+            "correct": len(correct),
+            "wrong": len(wrong),
+            "correct_accepted": round(sum(r["accepted"] for r in correct) / len(correct), 4) if correct else None,
+            "wrong_rejected": round(sum(not r["accepted"] for r in wrong) / len(wrong), 4) if wrong else None,
+            "by_class": {k: {**v, "rate": round(v["ok"] / v["n"], 4)} for k, v in sorted(by_class.items())},
+        }
+    timings = sorted(r["ms"] for r in results)
+    summary["ms_p50"] = timings[len(timings) // 2]
+    summary["ms_p90"] = timings[int(len(timings) * 0.9)]
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "verify.json")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                        help="which claims to check (tuning looks at dev only)")
+    parser.add_argument("--show-misses", action="store_true", help="print every misjudged claim (dev split only)")
+    args = parser.parse_args()
+    settings = load_settings()
+    claims = [c for c in load_claims() if args.split == "all" or c["split"] == args.split]
+    results = run(claims, settings)
+    summary = summarise(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"summary": summary, "results": results}, indent=1, ensure_ascii=False))
+    print(f"{'split':<6} {'claims':>6} {'correct accepted':>17} {'wrong rejected':>15}")
+    for split in ("dev", "test", "all"):
+        s = summary[split]
+        if s["n"]:
+            print(f"{split:<6} {s['n']:>6} {s['correct_accepted']!s:>17} {s['wrong_rejected']!s:>15}")
+    print(f"targets: correct accepted >= {TARGET_ACCEPTED}, wrong rejected >= {TARGET_REJECTED}; "
+          f"verify p50 {summary['ms_p50']} ms, p90 {summary['ms_p90']} ms per claim")
+    print("per class (all splits): " + ", ".join(
+        f"{k} {v['ok']}/{v['n']}" for k, v in summary["all"]["by_class"].items()))
+    if args.show_misses:
+        for r in results:
+            if r["split"] == "dev" and r["accepted"] != (r["label"] == "correct"):
+                print(f"\n[{r['label']}:{r['class']}] Q: {r['question']}\n  claim: {r['claim']}\n"
+                      f"  reason: {r['reason']} cited: {r['cited']}")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

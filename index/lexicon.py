@@ -1,0 +1,138 @@
+"""The one home of Dateline's English vocabulary: months, weekdays, number words, stop words, negation cues, verb
+forms, the plural rule, and the question patterns that say what kind of answer a question asks for.
+
+Both paths read it: the write path to resolve dates, the read path to retrieve, compose and verify, the eval suite
+to normalise answers. Every other module imports from here instead of keeping a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+MONTHS = tuple("january february march april may june july august september october november december".split())
+MONTH_NUMBERS = {month: number for number, month in enumerate(MONTHS, start=1)}
+# "jan" -> "january"; "may" is its own abbreviation and also a verb, so it is left out.
+MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Words that name a stretch of time: "last <unit>" is a date relative to the article, not "the last time".
+DATE_UNITS = ("week", "month", "year", "weekend", "night", "summer", "winter", "spring", "autumn", *WEEKDAYS, *MONTHS)
+# Words that make a sentence speak of a time without a number or a month name.
+TIME_WORDS = ("today", "yesterday", "tomorrow", "ago", "week", "month", "year", "decade", "century", "morning",
+              "evening", "night")
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+# Words that give a quantity without digits ("dozens", "half", "a million").
+QUANTITY_WORDS = ("hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen",
+                  "dozens", "half", "once", "twice", "several", "single", "both", "first", "second", "third")
+
+STOP_WORDS = frozenset(
+    "a an the of in on at to for and or is was were be been being did do does what when where who whom whose which "
+    "why how with by from as that this it its his her their has have had not no yes than then there about into "
+    "he she they them him we you i our your my me us so if but also any all some would will could should can may "
+    "might must shall over after before during since until while according said".split()
+)
+# Capitalised words that start sentences and questions rather than name anyone.
+SENTENCE_START_WORDS = frozenset(
+    "The A An In On At It He She They This That These Those After Before During But And Yes No According What Who "
+    "Whom Whose When Where Why How Which Did Does Do Is Are Was Were Has Have Had Can Could Will Would Should As "
+    "His Her Their Its Since While Under Over Both Neither Not There Then So If Although Though Because".split()
+)
+
+# Words that turn a statement into its opposite; counted to compare a claim's polarity with its source's.
+NEGATIONS = frozenset(
+    "not no never without none neither nor nobody nothing cannot refused denied rejected failed unable lacked "
+    "declined deny denies refuse refuses reject rejects fail fails lack lacks decline declines".split()
+)
+# "no longer", "not only ... but", "no one but": phrases that contain a cue but do not negate the fact.
+NON_NEGATING = re.compile(r"\bnot only\b|\bno sooner\b|\bwithout delay\b|\bnever(?:theless)?theless\b", re.I)
+
+YES_WORDS = ("yes", "yeah", "indeed", "correct")
+NO_WORDS = ("no",)
+
+# Titles and roles that stand inside capitalised runs without being part of a name: "Foreign Minister Choe Son Hui".
+TITLE_WORDS = frozenset(
+    "president minister prime foreign defence defense leader spokesman spokeswoman spokesperson secretary general "
+    "chancellor king queen prince senator governor mayor ambassador envoy official chief head deputy vice supreme "
+    "chairman chairwoman commander colonel general admiral judge justice director dr mr mrs ms sir lord pope "
+    "premier representative delegate coach captain ceo".split()
+)
+
+# Irregular verb forms news writes, so "met" counts as "meet" and "said" as "say" when matching words.
+IRREGULAR_VERBS = {
+    "met": "meet", "said": "say", "says": "say", "told": "tell", "went": "go", "gone": "go", "came": "come",
+    "took": "take", "taken": "take", "left": "leave", "held": "hold", "began": "begin", "begun": "begin",
+    "won": "win", "lost": "lose", "made": "make", "gave": "give", "given": "give", "flew": "fly", "flown": "fly",
+    "sent": "send", "spoke": "speak", "spoken": "speak", "wrote": "write", "written": "write", "became": "become",
+    "saw": "see", "seen": "see", "led": "lead", "paid": "pay", "rose": "rise", "risen": "rise", "fell": "fall",
+    "fallen": "fall", "struck": "strike", "sought": "seek", "bought": "buy", "sold": "sell", "built": "build",
+    "chose": "choose", "chosen": "choose", "drew": "draw", "drawn": "draw", "hit": "hit", "ran": "run",
+    "stood": "stand", "thought": "think", "brought": "bring", "kept": "keep", "found": "find", "signed": "sign",
+}
+# Words that name the same kind of event, so a question's "trip" is bound by an article's "visit".
+SYNONYMS = (
+    ("visit", "trip", "travel", "arriv", "tour"),
+    ("meet", "talk", "summit", "meeting"),
+    ("say", "state", "tell", "announc", "report", "quot"),
+    ("kill", "dead", "death", "die"),
+    ("win", "victori", "beat"),
+    ("elect", "vote", "poll"),
+    ("accus", "charg"),
+)
+
+# What kind of thing a question asks for, first match wins; "which year" is a date, "which city" a name.
+QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("number", re.compile(r"^\s*how (?:many|much|often|long|old|far)\b|^\s*what (?:(?:is|was|were|are) the )?"
+                          r"(?:percentage|share|number|proportion|amount|sum|price|score|toll|death toll|population|"
+                          r"total|size|cost|value|age|rate)\b", re.I)),
+    ("date", re.compile(r"^\s*(?:when|since when|until when|how long ago|(?:on |in )?what (?:year|month|day|date|"
+                        r"time)|(?:on |in )?which (?:year|month|day|date))\b", re.I)),
+    ("place", re.compile(r"^\s*(?:where|from where|(?:in |at |to |from )?(?:which|what) (?:\w+ )?(?:city|country|"
+                         r"town|place|region|province|capital|venue|port|village|island|location)\b)", re.I)),
+    ("name", re.compile(r"^\s*(?:who|whom|whose|(?:in |on |at |to |from |by |with |of )?which|"
+                        r"(?:in |on |at |to |from )?what (?:agency|outlet|newspaper|company|party|team|"
+                        r"organi[sz]ation|name))\b", re.I)),
+    ("yesno", re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must)\b",
+                         re.I)),
+)
+# Prepositions that put a place after them: the answer to "where" is the name after one of these.
+LOCATIVES = frozenset("in at to from near into inside outside across".split())
+# Words of a question that frame it rather than say what it is about.
+QUESTION_FRAME_WORDS = frozenset(
+    "when where who whom whose which what why how many much often long ago year month day date time city country "
+    "town place region name happen happened last latest recent recently current currently still newest now most "
+    "first ever already yet so far article articles source sources according".split()
+)
+
+
+def singular(word: str) -> str:
+    """The plural rule used everywhere: "days" -> "day", "class" stays."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer  # pure Python, no data files
+
+    return SnowballStemmer("english")
+
+
+_SYNONYM_OF = {stem: group[0] for group in SYNONYMS for stem in group}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """One form per word family: "visited", "visits", "trip" -> "visit"; "met" -> "meet"."""
+    word = word.lower()
+    word = IRREGULAR_VERBS.get(word, word)
+    stemmed = _stemmer().stem(word)
+    for prefix in (stemmed, word):
+        if prefix in _SYNONYM_OF:
+            return _SYNONYM_OF[prefix]
+    for key, canonical in _SYNONYM_OF.items():
+        if len(key) >= 4 and stemmed.startswith(key):
+            return canonical
+    return stemmed

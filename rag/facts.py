@@ -1,0 +1,188 @@
+"""What a piece of text states, in comparable form: its numbers, months, names (as word sequences), word stems and
+negations, and the clauses it is made of. The question, each answer sentence and each article sentence are read
+the same way, so the verifier can ask "does this clause state that fact about that subject?"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.lexicon import (
+    LOCATIVES,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NEGATIONS,
+    NON_NEGATING,
+    NUMBER_WORDS,
+    QUANTITY_WORDS,
+    QUESTION_FRAME_WORDS,
+    SENTENCE_START_WORDS,
+    STOP_WORDS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    stem,
+)
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’-]*|(?:de|da|von|van|bin|al|el|le|la)\b))*")
+# Clause boundaries: semicolons, colons, dashes, commas, and the conjunctions that join two statements.
+_CLAUSE_BREAK = re.compile(r"\s*[;:—–]\s*|\s+-\s+|,\s*|\s+(?=(?:but|while|whereas|although|though)\s)", re.I)
+_TENS = {w: v for w, v in NUMBER_WORDS.items() if v >= 20}
+_UNITS = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9}
+_COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.I)
+LIGHT_CLAUSE_TOKENS = 4  # "19 June 2024", "Sept 13": clauses this short belong to their neighbour
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words and numbers; "1,000" -> "1000", "Kim's" -> "kim", "Song-hee" -> "song", "hee",
+    "twenty-four" -> "24"."""
+    text = _COMPOUND_NUMBER.sub(lambda m: str(_TENS[m[1].lower()] + _UNITS[m[2].lower()]), text.replace("’", "'"))
+    words = []
+    for token in _TOKEN.findall(text):
+        token = token.lower()
+        if token[0].isdigit():
+            token = token.replace(",", "").rstrip(".")
+        elif token.endswith("'s"):
+            token = token[:-2]
+        elif token in NUMBER_WORDS and token != "one":  # "two" -> "2", so "the two leaders" = "2 leaders"
+            token = str(NUMBER_WORDS[token])
+        words.append(MONTH_ABBREVIATIONS.get(token, token))
+    return words
+
+
+def number_value(token: str) -> str | None:
+    """"2000" -> "2000", "three" -> "3", "million" -> "million"; None for words that are not numbers ("one" is
+    mostly a pronoun, so it is not one either)."""
+    if token[0].isdigit():
+        return token
+    if token in QUANTITY_WORDS:
+        return token
+    value = NUMBER_WORDS.get(token)
+    return str(value) if value is not None and token != "one" else None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The checkable content of a text."""
+
+    numbers: frozenset[str]  # digits, number words as digits ("three" -> "3"), quantity words ("million")
+    months: frozenset[str]  # full month names
+    names: tuple[tuple[str, ...], ...]  # capitalised runs as lower-case words: ("kim", "jong", "il")
+    stems: frozenset[str]  # content words, stemmed ("visited" -> "visit")
+    negations: int  # how many negation cues it has ("no date had been agreed" -> 1)
+    date_numbers: frozenset[str] = frozenset()  # the numbers that are part of a date: "19" and "2024" of "19 June 2024"
+    places: tuple[tuple[str, ...], ...] = ()  # names after "in", "at", "to"...: "in Pyongyang" -> ("pyongyang",)
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        return frozenset(word for name in self.names for word in name)
+
+
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+def _date_numbers(words: list[str]) -> frozenset[str]:
+    """Years, and day numbers next to a month ("19 June", "June 19", "18 and 19 June")."""
+    found = {w for w in words if _YEAR.match(w)}
+    for i, word in enumerate(words):
+        if word in MONTHS:
+            for j in (i - 1, i - 3, i + 1):
+                if 0 <= j < len(words) and words[j].isdigit() and len(words[j]) <= 2:
+                    found.add(words[j])
+    return frozenset(found)
+
+
+def _places(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    words = tokens(text)
+    places = []
+    for name in names:
+        size = len(name)
+        for i in range(1, len(words) - size + 1):
+            if tuple(words[i:i + size]) == name and words[i - 1] in LOCATIVES:
+                places.append(name)
+                break
+    return tuple(places)
+
+
+def _names(text: str) -> tuple[tuple[str, ...], ...]:
+    names = []
+    for run in _NAME_RUN.finditer(text):
+        words = run.group(0).split()
+        while words and words[0].strip(".,") in SENTENCE_START_WORDS:
+            words = words[1:]
+        current: list[str] = []
+        for word in words:  # months, weekdays and titles split a run: "Putin in June" is not a name
+            lowered = tokens(word)
+            if not lowered or lowered[0] in MONTHS or lowered[0] in WEEKDAYS or lowered[0] in TITLE_WORDS \
+                    or lowered[0].isdigit():
+                if current:
+                    names.append(tuple(current))
+                current = []
+                continue
+            current.extend(lowered)
+        if current:
+            names.append(tuple(current))
+    return tuple(dict.fromkeys(names))
+
+
+def negation_count(text: str) -> int:
+    cleaned = NON_NEGATING.sub(" ", text)
+    return sum(1 for word in tokens(cleaned) if word in NEGATIONS or word.endswith("n't"))
+
+
+@lru_cache(maxsize=8192)
+def facts_of(text: str) -> Facts:
+    words = tokens(text)
+    names = _names(text)
+    return Facts(
+        numbers=frozenset(value for word in words if (value := number_value(word))),
+        months=frozenset(word for word in words if word in MONTHS),
+        names=names,
+        stems=frozenset(stem(word) for word in words if word not in STOP_WORDS and not word.isdigit()),
+        negations=negation_count(text),
+        date_numbers=_date_numbers(words),
+        places=_places(text, names),
+    )
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """What a question is about: its content words stemmed, without the words that only frame it."""
+    return frozenset(stem(word) for word in tokens(text)
+                     if word not in STOP_WORDS and word not in QUESTION_FRAME_WORDS)
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """A sentence cut into clauses (offsets into it). A clause of a few words ("19 June 2024", "Jung Pak") is an
+    apposition: it belongs to the clauses on both sides of it, which then overlap."""
+    cuts = [0]
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if 0 < match.start() and match.end() < len(sentence):
+            cuts.append(match.end())
+    pieces = [(cuts[i], cuts[i + 1] if i + 1 < len(cuts) else len(sentence)) for i in range(len(cuts))]
+    light = [len(tokens(sentence[s:e])) <= LIGHT_CLAUSE_TOKENS for s, e in pieces]
+    if all(light):
+        return [(0, len(sentence))]
+    spans = []
+    for i, (start, end) in enumerate(pieces):
+        if light[i]:
+            continue
+        first, last = i, i
+        while first > 0 and light[first - 1]:
+            first -= 1
+        while last + 1 < len(pieces) and light[last + 1]:
+            last += 1
+        spans.append((pieces[first][0], pieces[last][1]))
+    return spans
+
+
+def _same_word(a: str, b: str) -> bool:
+    """"korean" is written "korea" too ("South Korean" / "South Korea"); short words must be equal ("Il" != "Un")."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+def contains_name(name: tuple[str, ...], words: list[str]) -> bool:
+    """Whether the name occurs as written (its words in order, together) in a token list."""
+    size = len(name)
+    return any(all(_same_word(a, b) for a, b in zip(name, words[i:i + size]))
+               for i in range(len(words) - size + 1))

@@ -1,0 +1,39 @@
+"""What a question asks: the kind of answer it wants (a date, a number, a name, yes or no, or something else) and
+the words that say what it is about (its subject and predicate), which the sentence stating the answer must share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.lexicon import QUESTION_KINDS, stem
+from rag.facts import Facts, content_stems, facts_of
+
+KIND_LABELS = {"date": "date", "number": "number", "name": "name", "place": "place", "yesno": "yes or no",
+               "other": "answer"}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str  # "date" | "number" | "name" | "place" | "yesno" | "other"
+    anchors: frozenset[str]  # stems of what it is about: "When did Putin last visit Pyongyang?" -> putin, visit, ...
+    facts: Facts
+
+    @property
+    def topic(self) -> frozenset[str]:
+        """The anchors that are words, not dates or numbers: "september 2023" does not say what a clause is about."""
+        dates = {stem(month) for month in self.facts.months} | set(self.facts.numbers)
+        return frozenset(a for a in self.anchors if a not in dates and not a.isdigit())
+
+
+def question_kind(text: str) -> str:
+    """The kind of answer asked for, read at the start or after a leading phrase ("After Hanoi, which city...")."""
+    for candidate in (text, text.partition(",")[2]):
+        kind = next((kind for kind, pattern in QUESTION_KINDS if pattern.match(candidate)), None)
+        if kind:
+            return kind
+    return "other"
+
+
+def read_question(text: str) -> Question:
+    return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text))
