@@ -76,14 +76,20 @@ def test_sources_come_first_then_the_answer_and_a_citation_opens_its_passage(pag
     }""")
     _ask(page, "When did Putin last visit Pyongyang?")
     seen = page.evaluate("window.__seen")
-    assert seen.get("card") and seen.get("cite") and seen["card"] < seen["cite"]
+    assert seen.get("card"), "the sources never appeared"
+    # smollm2's words depend on the CPU llama.cpp was built for: a cited answer or an abstention is right on any
+    # machine, a citation of anything but the June 2024 visit never is.
+    if page.locator("#dl-chat .dl-cite").count() == 0:
+        expect(page.locator("#dl-chat .dl-abstain").last).to_be_visible()
+        return
+    assert seen.get("cite") and seen["card"] < seen["cite"]
     expect(page.locator("#dl-chat")).to_contain_text("As of the newest article here")
     page.locator("#dl-chat a.dl-cite").first.click()
     card = page.locator("#dl-src-1-1")
     expect(card).to_have_class(re.compile(r"\bdl-open\b"))
     expect(card).to_be_in_viewport()
     marked = card.locator("mark").inner_text()
-    assert "Putin" in marked or "June" in marked
+    assert "June 2024" in marked or "19 June" in marked, marked
     expect(card).to_contain_text("2024")
 
 
