@@ -1,7 +1,8 @@
 """The eval suite end to end: real index, real models; the fast CI subset with accuracy floors.
 
-Floors sit a little under what was measured here, so a regression fails the build:
-extractive seeds 0.667 / sample 0.660; smollm2-135m seeds: see SMOL_FLOOR.
+Floors sit a little under what was measured here, so a regression fails the build: extractive seeds 0.625 /
+sample 0.596 since the verifier binds answers to the question (it was 0.708 / 0.660 when a true sentence near the
+question's words counted as an answer); smollm2-135m seeds: see SMOL_FLOOR.
 """
 
 import json
@@ -52,7 +53,7 @@ def test_min_accuracy_fails_the_run_and_the_index_is_reused(extractive_seeds_run
 def test_extractive_floor_on_the_sample_set(tmp_path):
     run = run_eval(DATASETS / "sample.jsonl", [SAMPLE], tmp_path / "run", _settings(), "extractive")
     overall = run.summary["metrics"]["overall"]
-    assert overall["accuracy"] >= 0.6 and overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
+    assert overall["accuracy"] >= 0.55 and overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
 
 
 def test_smollm2_floor_and_compare_shows_per_question_changes(extractive_seeds_run, tmp_path):
