@@ -17,9 +17,6 @@ MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "septe
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words that name a stretch of time: "last <unit>" is a date relative to the article, not "the last time".
 DATE_UNITS = ("week", "month", "year", "weekend", "night", "summer", "winter", "spring", "autumn", *WEEKDAYS, *MONTHS)
-# Words that make a sentence speak of a time without a number or a month name.
-TIME_WORDS = ("today", "yesterday", "tomorrow", "ago", "week", "month", "year", "decade", "century", "morning",
-              "evening", "night")
 
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "

@@ -2,9 +2,9 @@
 
 A sentence is verified only when one article sentence states its answer *about the thing the question asks*:
 - its key facts — the dates, numbers or names of the kind the question asks for (all new names, numbers and dates
-  for other questions) — are in one sentence of the cited article, each in a clause that shares a word with the
-  question's subject or predicate (so "met in Russia for a summit in September" cannot date a visit to Pyongyang);
-- that sentence, with the one before it, covers enough of what the question is about;
+  for other questions) — are in one sentence of the cited article, each in a clause that shares MIN_CLAUSE_TOPIC of
+  the question's topic words (so "met in Russia for a summit in September" cannot date a visit to Pyongyang);
+- that sentence also states the claim's own words, and with the one before it covers enough of the question;
 - every fact of the claim is in a span of at most two adjacent sentences, and the span says the same thing
   (lexical overlap or embedding similarity);
 - every full name is written so in the articles, never assembled from two people's parts;
@@ -34,7 +34,7 @@ MIN_SIMILARITY = 0.55
 MIN_OVERLAP = 0.5
 MIN_ANCHOR_COVERAGE = 0.3  # share of the question's subject/predicate words the answer sentence (and the one before)
 MIN_CLAUSE_TOPIC = 2  # question words (not dates) the clause stating the answer must share, fewer if it has fewer
-MIN_PREDICATE = 0.34 # share of the claim's own words, beyond names and dates, the answer sentence must contain
+MIN_PREDICATE = 0.34  # share of the claim's own words, beyond names and dates, the answer sentence must contain
 QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -57,19 +57,21 @@ class Claim:
     body: str
     says_yes: bool | None  # True for "Yes, ...", False for "No, ...", None without either
     facts: Facts
+    statements: tuple[str, ...]  # the body's clauses
 
 
 def read_claim(text: str) -> Claim:
     match = _YES_NO.match(text)
     says = None if not match else match["word"].lower() in YES_WORDS
     body = text[match.end():] if match else text
-    return Claim(text=text, body=body, says_yes=says, facts=facts_of(body))
+    return Claim(text=text, body=body, says_yes=says, facts=facts_of(body),
+                 statements=tuple(body[s:e] for s, e in clauses(body)))
 
 
 @dataclass(frozen=True)
 class KeyFacts:
-    """The new information a claim gives the question: numbers, months and names the question does not contain.
-    `asked` is the part of it of the kind the question asks for (all of it for yes/no and other questions)."""
+    """The new information a claim gives the question, of the kind it asks for: numbers, months and names the
+    question does not contain (all kinds for "other" questions, none for yes/no ones)."""
 
     numbers: frozenset[str]
     months: frozenset[str]
@@ -87,8 +89,8 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     clauses when none is), of the kind the question asks for. "Putin was last in Pyongyang in July 2000, after taking
     over from Yeltsin in 1999" answers "when" with July 2000; 1999 is background, checked only as part of the span."""
     needed = min(MIN_CLAUSE_TOPIC, len(question.topic))
-    about = [claim.body[s:e] for s, e in clauses(claim.body)
-             if len(question.topic & {stem(w) for w in tokens(claim.body[s:e])}) >= needed]
+    about = [statement for statement in claim.statements
+             if len(question.topic & {stem(w) for w in tokens(statement)}) >= needed]
     facts = facts_of(" , ".join(about)) if about else claim.facts
     asked = question.facts
     numbers = facts.numbers - asked.numbers
@@ -114,9 +116,11 @@ class _Sentence:
     start: int
     end: int
     words: list[str]  # its tokens, with the dates its relative dates mean ("last September" + "september 2023")
-    stems: frozenset[str] = frozenset()
-    clauses: list[list[str]] = field(default_factory=list)
-    clause_stems: list[frozenset[str]] = field(default_factory=list)
+    stems: frozenset[str]  # its content words, stemmed
+    word_stems: frozenset[str]  # every one of `words`, stemmed
+    clauses: list[list[str]] = field(default_factory=list)  # tokens of each clause, relative dates included
+    clause_word_stems: list[frozenset[str]] = field(default_factory=list)
+    clause_stems: list[frozenset[str]] = field(default_factory=list)  # content words of each clause, stemmed
     clause_negations: list[int] = field(default_factory=list)
 
 
@@ -145,6 +149,7 @@ class Verifier:
         self.question = question
         self.embedder = get_embedder(embed_model)
         self._articles: dict[int, _ArticleFacts] = {}
+        self._question_words = tokens(question.text)
         self._written_names: list[list[str]] = [tokens(f"{p.article.text} {p.article.title} {p.label()}")
                                                 for p in passages]
 
@@ -157,11 +162,12 @@ class Verifier:
             sentences = []
             for start, end in sentence_spans(article.text):
                 text = article.text[start:end]
-                sentence = _Sentence(start, end, tokens(text) + _relative_words(relative, start, end),
-                                     facts_of(text).stems)
+                words = tokens(text) + _relative_words(relative, start, end)
+                sentence = _Sentence(start, end, words, facts_of(text).stems, frozenset(map(stem, words)))
                 for c_start, c_end in clauses(text):
-                    sentence.clauses.append(tokens(text[c_start:c_end]) + _relative_words(
-                        relative, start + c_start, start + c_end))
+                    clause = tokens(text[c_start:c_end]) + _relative_words(relative, start + c_start, start + c_end)
+                    sentence.clauses.append(clause)
+                    sentence.clause_word_stems.append(frozenset(map(stem, clause)))
                     clause_facts = facts_of(text[c_start:c_end])
                     sentence.clause_stems.append(clause_facts.stems)
                     sentence.clause_negations.append(clause_facts.negations)
@@ -177,7 +183,7 @@ class Verifier:
 
     def written(self, name: tuple[str, ...]) -> bool:
         """A full name some article here (or the question) writes as it is, not assembled from parts."""
-        return len(name) < 2 or contains_name(name, tokens(self.question.text)) or any(
+        return len(name) < 2 or contains_name(name, self._question_words) or any(
             contains_name(name, words) for words in self._written_names)
 
     def support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
@@ -186,6 +192,8 @@ class Verifier:
             return None
         if not all(self.written(name) for name in claim.facts.names):
             return None  # a full name no source writes: parts of two people
+        if not self._yes_no_agrees(claim):
+            return None  # "Yes, the talks ended without a deal" to "Did the talks produce a deal?"
         known = self._article(n)
         facts, asked = claim.facts, self.question.facts
         specific = set(facts.numbers) | set(facts.months) | {name[-1] for name in facts.names}
@@ -201,8 +209,7 @@ class Verifier:
         text = self.passages[n].article.text
         best: Support | None = None
         for i, sentence in enumerate(known.sentences):
-            bound = self._bound_clause(sentence, keys, claim)
-            if bound is None:
+            if not self._states_key_facts(sentence, keys):
                 continue
             coverage = self._coverage(known.sentences, i)
             if coverage < MIN_ANCHOR_COVERAGE:
@@ -233,34 +240,27 @@ class Verifier:
                     best = Support(score, start, end, keys.asked)
         return best
 
-    def _bound_clause(self, sentence: _Sentence, keys: KeyFacts, claim: Claim) -> int | None:
-        """The clause of `sentence` that states the claim's key facts and shares MIN_CLAUSE_TOPIC of the question's
-        words (the one sharing most, when the claim has no key facts); None if no clause does."""
+    def _states_key_facts(self, sentence: _Sentence, keys: KeyFacts) -> bool:
+        """Whether `sentence` states each of the claim's key facts in a clause that shares MIN_CLAUSE_TOPIC of the
+        question's topic words (when the claim has no key facts: whether any clause shares them)."""
         topic = self.question.topic
         needed_topic = min(MIN_CLAUSE_TOPIC, len(topic))
-        shared = [len(topic & {stem(w) for w in clause}) for clause in sentence.clauses]
+        shared = [len(topic & stems) for stems in sentence.clause_word_stems]
         if keys.empty:
-            best = max(range(len(shared)), key=shared.__getitem__)
-            return best if shared[best] >= needed_topic else None
+            return max(shared) >= needed_topic
         # A clause that opens with a preposition ("at the Vostochny Cosmodrome") completes the clause before it.
         about = [shared[j] >= needed_topic or (j > 0 and shared[j - 1] >= needed_topic and sentence.clauses[j]
                                                and sentence.clauses[j][0] in ADJUNCT_OPENERS)
                  for j in range(len(shared))]
 
-        def bound_in(fact) -> int | None:
-            holding = [j for j, clause in enumerate(sentence.clauses) if about[j]
-                       and (_has_name(fact, clause) if isinstance(fact, tuple) else fact in clause)]
-            return holding[0] if holding else None
+        def bound(fact) -> bool:
+            return any(about[j] and (_has_name(fact, clause) if isinstance(fact, tuple) else fact in clause)
+                       for j, clause in enumerate(sentence.clauses))
 
-        bound = None
-        for fact in [*keys.numbers, *keys.months]:
-            if (where := bound_in(fact)) is None:
-                return None
-            bound = where if bound is None else bound
-        names = [where for name in keys.names if (where := bound_in(name)) is not None]
-        if keys.names and (not names if keys.any_name else len(names) < len(keys.names)):
-            return None
-        return bound if bound is not None else (names[0] if names else None)
+        if not all(bound(fact) for fact in [*keys.numbers, *keys.months]):
+            return False
+        names = [name for name in keys.names if bound(name)]
+        return not keys.names or (bool(names) if keys.any_name else len(names) == len(keys.names))
 
     def _states_predicate(self, claim: Claim, keys: KeyFacts, sentence: _Sentence) -> bool:
         """The sentence stating the key facts also states what the claim says of them: "Kim Jong Un said they could
@@ -276,29 +276,32 @@ class Verifier:
         """A yes/no answer rests on a span that says what it repeats of the question: "Yes, he stayed more than a
         day" needs "more" in the span, not "less than a day"."""
         repeated = self.question.topic & claim.facts.stems
-        said = {w for sentence in span for w in sentence.stems} | {stem(w) for s in span for w in s.words}
-        return repeated <= said
+        return repeated <= {w for sentence in span for w in sentence.word_stems}
 
     def _coverage(self, sentences: list[_Sentence], i: int) -> float:
         """Share of the question's subject/predicate words in sentence i and the one before it ("he" -> Putin)."""
         anchors = self.question.anchors
         if not anchors:
             return 1.0
-        near = {stem(w) for w in sentences[i].words}
-        if i > 0:
-            near |= {stem(w) for w in sentences[i - 1].words}
+        near = sentences[i].word_stems | (sentences[i - 1].word_stems if i > 0 else frozenset())
         return len(anchors & near) / len(anchors)
+
+    def _yes_no_agrees(self, claim: Claim) -> bool:
+        """A "yes"/"no" before a statement that restates the question must agree with that statement."""
+        question = self.question
+        if claim.says_yes is None or not claim.body.strip(" .!?"):
+            return True
+        if not len(question.anchors - claim.facts.stems) <= 1 < len(question.anchors):
+            return True  # the statement says something else ("No, the visit lasted less than a day")
+        return (question.facts.negations + (not claim.says_yes)) % 2 == claim.facts.negations % 2
 
     def _same_polarity(self, claim: Claim, span: list[_Sentence]) -> bool:
         """Each statement of the claim has the polarity of the span clause most like it ("no date had been agreed"
         rests on a negated clause, "a date was agreed" cannot); a bare "Yes."/"No." affirms or denies the question's
-        own statement; and a "yes"/"no" before a statement that restates the question must agree with it."""
+        own statement."""
         question = self.question
         if claim.body.strip(" .!?"):
-            statements = [(claim.body[s:e], facts_of(claim.body[s:e]).negations) for s, e in clauses(claim.body)]
-            if claim.says_yes is not None and len(question.anchors - claim.facts.stems) <= 1 < len(question.anchors):
-                if (question.facts.negations + (not claim.says_yes)) % 2 != claim.facts.negations % 2:
-                    return False  # "Yes, the talks ended without a deal" to "Did the talks produce a deal?"
+            statements = [(text, facts_of(text).negations) for text in claim.statements]
         else:
             statements = [(question.text, question.facts.negations + (not claim.says_yes))]
         clause_facts = [(stems, negations) for sentence in span
