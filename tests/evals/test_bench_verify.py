@@ -1,0 +1,26 @@
+"""The labelled claims behind `make bench-verify`: a data contract, checked without running the verifier."""
+
+from evals.bench_verify import CORPORA, load_articles, load_claims
+
+CLASSES = {"paraphrase", "neighbour_fact", "mixed_name", "polarity", "off_question", "swapped_number", "unsupported"}
+
+
+def test_every_claim_is_labelled_and_cites_an_article_of_its_corpus():
+    claims = load_claims()
+    assert len(claims) >= 400 and len({c["id"] for c in claims}) == len(claims)
+    articles = {name: load_articles(corpus, 20 * 1024 * 1024) for name, (corpus, _) in CORPORA.items()}
+    for claim in claims:
+        assert claim["label"] in ("correct", "wrong") and claim["class"] in CLASSES, claim["id"]
+        assert (claim["class"] == "paraphrase") == (claim["label"] == "correct"), claim["id"]
+        assert claim["source"] in articles[claim["corpus"]], claim["id"]
+        assert claim["claim"].strip() and claim["question"].strip(), claim["id"]
+
+
+def test_the_held_out_split_keeps_all_claims_of_a_question_together_and_is_about_a_quarter():
+    claims = load_claims()
+    by_question = {}
+    for claim in claims:
+        by_question.setdefault(claim["question_id"], set()).add(claim["split"])
+    assert all(len(splits) == 1 for splits in by_question.values())
+    held_out = sum(c["split"] == "test" for c in claims) / len(claims)
+    assert 0.15 <= held_out <= 0.35
