@@ -13,7 +13,7 @@ from datetime import date
 
 from index.language import question_language
 from index.store import Store
-from rag.compose import Passage, compose
+from rag.compose import Passage, closest_passages, compose
 from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
 from rag.llms import explain_failure, load_llm
@@ -129,6 +129,8 @@ def answer_events(
         if not checked.abstained and wants_latest(question) and passages[0].article.published:
             result.note = f"As of the newest article here ({passages[0].article.published:%d %b %Y}):"
             result.answer = f"{result.note} {checked.text}"
+    if result.abstained:
+        result.closest = closest_passages(passages)
     timings["total_s"] = time.perf_counter() - started
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     yield AnswerEvent(result)

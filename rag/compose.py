@@ -15,6 +15,7 @@ from index.dates import relative_dates
 from index.lexicon import MONTHS, singular
 from index.embed import get_embedder
 from index.records import Article
+from rag.records import Citation
 from rag.retrieve import Retrieved, wants_latest
 
 RECENCY_MARGIN = 0.1  # how much less similar than the best hit an article may be and still count as relevant
@@ -65,6 +66,19 @@ class Passage:
     def label(self) -> str:
         when = self.article.published.strftime("%d %B %Y") if self.article.published else "an unknown date"
         return f"{self.article.outlet or self.article.title}, published {when}"
+
+
+def closest_passages(passages: list[Passage]) -> list[Citation]:
+    """Each source's sentence that best matches the question: what to show when nothing could be verified."""
+    closest = []
+    for passage in passages:
+        if passage.scores:
+            start, end = passage.spans[passage.scores.index(max(passage.scores))]
+            article = passage.article
+            closest.append(Citation(n=passage.n, source=article.id, title=article.title, outlet=article.outlet,
+                                    published=article.published, url=article.url, start=start, end=end,
+                                    text=article.text[start:end]))
+    return closest
 
 
 def content_words(text: str) -> set[str]:

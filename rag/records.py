@@ -20,6 +20,11 @@ class Citation(BaseModel):
     end: int
     text: str
 
+    def to_public_json(self) -> dict:
+        return {"n": self.n, "source": self.source, "title": self.title, "outlet": self.outlet,
+                "published": self.published.isoformat() if self.published else None, "text": self.text,
+                "start": self.start, "end": self.end}
+
 
 class AnswerSentence(BaseModel):
     text: str
@@ -51,6 +56,8 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     prompt_tokens: int | None = None
     model_answer: str | None = None  # what the model wrote, before verification (kept for failure attribution)
+    # When it abstained after retrieval: each source's best-matching passage, shown as such, never as a citation.
+    closest: list[Citation] = Field(default_factory=list)
 
     def to_public_json(self) -> dict:
         """The documented `ask --json` shape."""
@@ -64,19 +71,8 @@ class Answer(BaseModel):
             "understood_as": self.understood_as,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "llm": self.llm,
-            "citations": [
-                {
-                    "n": c.n,
-                    "source": c.source,
-                    "title": c.title,
-                    "outlet": c.outlet,
-                    "published": c.published.isoformat() if c.published else None,
-                    "text": c.text,
-                    "start": c.start,
-                    "end": c.end,
-                }
-                for c in self.citations
-            ],
+            "citations": [c.to_public_json() for c in self.citations],
+            "closest": [c.to_public_json() for c in self.closest],
             "sentences": [s.model_dump() for s in self.sentences],
             "retrieved": [r.model_dump() for r in self.retrieved],
             "timings": self.timings,

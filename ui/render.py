@@ -38,6 +38,11 @@ def answer_to_terminal(answer: Answer) -> Group:
         for c in answer.citations:
             lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
             lines.append(Text(f'    "{c.text}"', style="italic"))
+    if answer.closest:
+        lines.append(Text("\nClosest passages (not verified as an answer):", style="bold"))
+        for c in answer.closest:
+            lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
+            lines.append(Text(f'    "{c.text}"', style="italic dim"))
     return Group(*lines)
 
 

@@ -48,6 +48,23 @@ def test_extractive_answer_over_the_seeds_cites_july_2000(seeds_dir):
     _assert_citations_quote_their_articles(answer, SEEDS, seeds_dir)
 
 
+def test_an_answer_that_does_not_verify_still_shows_the_closest_passages_never_as_citations(seeds_dir):
+    """Dateline's own logic with the deterministic extractive backend: its best sentence gives no number, so the
+    answer to "how many" abstains, and the closest passages are listed as such, each an exact slice of its article."""
+    result = invoke_cli("ask", "How many people live in Pyongyang?", "--data-dir", str(seeds_dir), "--llm",
+                        "extractive", "--json")
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] and answer["answer"] == UNCLEAR and answer["citations"] == []
+    assert answer["closest"]
+    for passage in answer["closest"]:
+        shown = json.loads(invoke_cli("sources", "show", passage["source"], "--data-dir", str(seeds_dir),
+                                      "--json").stdout)
+        assert shown["text"][passage["start"]:passage["end"]] == passage["text"]
+    printed = invoke_cli("ask", "How many people live in Pyongyang?", "--data-dir", str(seeds_dir), "--llm",
+                         "extractive").stdout
+    assert "Closest passages (not verified as an answer):" in printed and "Sources:" not in printed
+
+
 def test_smollm2_through_llama_cpp_answers_or_abstains_honestly(seeds_dir):
     answer = _ask(seeds_dir, "--llm", "llamacpp:smollm2-135m")
     assert answer["llm"] == "llamacpp:smollm2-135m"
