@@ -22,7 +22,7 @@ from index.store import open_store
 from rag.chat import AnswerEvent, SourcesEvent, TokenEvent, answer_events
 from rag.followup import turn_of
 from rag.llms import available_llms
-from ui.render import answer_to_html, citation_cards, escape_text, passage_cards
+from ui.render import answer_cards, answer_to_html, escape_text, passage_cards
 from ui.uploads import save_uploads
 
 EXAMPLES = [
@@ -148,9 +148,8 @@ def build_app(settings) -> gr.Blocks:
                     yield history, session, _sources_panel(turns), ""
                 elif isinstance(event, AnswerEvent):
                     answer = event.answer
-                    articles = {c.source: store.article(c.source) for c in answer.citations}
-                    turns[-1] = citation_cards(turn, question, answer.citations,
-                                               {k: v for k, v in articles.items() if v})
+                    articles = {c.source: store.article(c.source) for c in answer.citations + answer.closest}
+                    turns[-1] = answer_cards(turn, question, answer, {k: v for k, v in articles.items() if v})
                     history[-1]["content"] = answer_to_html(answer, turn)
                     session = {"cards": turns, "asked": asked + [turn_of(answer)]}
                     yield history, session, _sources_panel(turns), ""

@@ -39,7 +39,7 @@ def answer_to_terminal(answer: Answer) -> Group:
             lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
             lines.append(Text(f'    "{c.text}"', style="italic"))
     if answer.closest:
-        lines.append(Text("\nClosest passages (not verified as an answer):", style="bold"))
+        lines.append(Text(f"\n{CLOSEST_HEADING}:", style="bold"))
         for c in answer.closest:
             lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
             lines.append(Text(f'    "{c.text}"', style="italic dim"))
@@ -108,7 +108,18 @@ def _card(element_id: str, n: int, article: Article, before: str, marked: str, a
 CONTEXT_CHARS = 240  # article text shown around a highlighted span
 
 
-def citation_cards(turn: int, question: str, citations: list[Citation], articles: dict[str, Article]) -> str:
+CLOSEST_HEADING = "Closest passages (not verified as an answer)"
+
+
+def answer_cards(turn: int, question: str, answer: Answer, articles: dict[str, Article]) -> str:
+    """An answer's cited spans, or, when it abstained, the closest passage of each source, not marked as cited."""
+    if answer.citations:
+        return citation_cards(turn, question, answer.citations, articles)
+    return citation_cards(turn, question, answer.closest, articles, heading=CLOSEST_HEADING, cited=False)
+
+
+def citation_cards(turn: int, question: str, citations: list[Citation], articles: dict[str, Article],
+                   heading: str = "Sources cited", cited: bool = True) -> str:
     """Cards for an answer's citations: the passage around each supporting span, the span highlighted."""
     cards = []
     for c in citations:
@@ -120,8 +131,8 @@ def citation_cards(turn: int, question: str, citations: list[Citation], articles
         else:
             before = article.text[max(0, c.start - CONTEXT_CHARS):c.start]
             after = article.text[c.end:c.end + CONTEXT_CHARS]
-        cards.append(_card(card_id(turn, c.n), c.n, article, before, c.text, after, cited=True))
-    return _turn(turn, question, cards, "Sources cited")
+        cards.append(_card(card_id(turn, c.n), c.n, article, before, c.text, after, cited=cited))
+    return _turn(turn, question, cards, heading)
 
 
 def passage_cards(turn: int, question: str, passages) -> str:

@@ -2,7 +2,7 @@ from datetime import date
 
 from index.records import Article
 from rag.records import Answer, AnswerSentence, Citation
-from ui.render import answer_to_html, citation_cards, escape_text
+from ui.render import answer_cards, answer_to_html, citation_cards, escape_text
 
 INJECTED = "<img src=x onerror=alert(1)><script>alert(2)</script>[click](javascript:alert(3))"
 
@@ -53,3 +53,23 @@ def test_as_of_note_is_shown_before_the_sentences():
     rendered = answer_to_html(answer, turn=1)
     assert rendered.startswith('<span class="dl-note">As of the newest article here &#40;19 Jun 2024&#41;:</span> '
                                "Putin went in June 2024 <a")
+
+
+def test_an_abstained_answer_shows_its_closest_passages_not_marked_as_cited():
+    from datetime import date
+
+    from index.records import Article
+    from rag.records import Answer, Citation
+
+    text = "Headline\n\nPyongyang is the capital. Putin arrived on 19 June 2024."
+    article = Article(id="a.md", title="Headline", outlet="Post", published=date(2024, 6, 19), hash="0" * 64,
+                      text=text)
+    start = text.index("Pyongyang")
+    closest = Citation(n=1, source="a.md", title="Headline", start=start, end=start + 25, text=text[start:start + 25])
+    answer = Answer(question="How many?", answer="The articles here don't clearly state this.", abstained=True,
+                    closest=[closest])
+    cards = answer_cards(3, "How many?", answer, {"a.md": article})
+    assert "Closest passages (not verified as an answer)" in cards and "Sources cited" not in cards
+    assert "<mark>Pyongyang is the capital.</mark>" in cards and "dl-cited" not in cards
+    cited = answer.model_copy(update={"abstained": False, "citations": [closest], "closest": []})
+    assert "Sources cited" in answer_cards(3, "How many?", cited, {"a.md": article})
