@@ -73,6 +73,7 @@ class Facts:
     negations: int  # how many negation cues it has ("no date had been agreed" -> 1)
     date_numbers: frozenset[str] = frozenset()  # the numbers that are part of a date: "19" and "2024" of "19 June 2024"
     places: tuple[tuple[str, ...], ...] = ()  # names after "in", "at", "to"...: "in Pyongyang" -> ("pyongyang",)
+    subjects: tuple[tuple[str, ...], ...] = ()  # names opening a clause or after "is"/"was": "South Korea summoned"
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -95,14 +96,32 @@ def _date_numbers(words: list[str]) -> frozenset[str]:
 
 def _places(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
     words = tokens(text)
-    places = []
-    for name in names:
-        size = len(name)
-        for i in range(1, len(words) - size + 1):
-            if tuple(words[i:i + size]) == name and words[i - 1] in LOCATIVES:
-                places.append(name)
-                break
-    return tuple(places)
+    return tuple(name for name in names if any(
+        _opens(words, name, i) in LOCATIVES for i in range(1, len(words) - len(name) + 1)))
+
+
+_COPULAS = frozenset("is was are were".split())
+
+
+def _subjects(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Names that are what a clause is about: at its start ("South Korea summoned...") or after a copula ("It was
+    South Korea")."""
+    found = []
+    for start, end in clauses(text):
+        words = tokens(text[start:end])
+        for name in names:
+            if name not in found and any(_opens(words, name, i) in _COPULAS | {""}
+                                         for i in range(len(words) - len(name) + 1)):
+                found.append(name)
+    return tuple(found)
+
+
+def _opens(words: list[str], name: tuple[str, ...], i: int) -> str | None:
+    """The word before `name` if it stands at words[i] ("" at the start), skipping a "the": "to the Far East"."""
+    if tuple(words[i:i + len(name)]) != name:
+        return None
+    j = i - 1 if i and words[i - 1] != "the" else i - 2
+    return words[j] if j >= 0 else ""
 
 
 def _names(text: str) -> tuple[tuple[str, ...], ...]:
@@ -143,6 +162,7 @@ def facts_of(text: str) -> Facts:
         negations=negation_count(text),
         date_numbers=_date_numbers(words),
         places=_places(text, names),
+        subjects=_subjects(text, names),
     )
 
 
@@ -154,7 +174,15 @@ def content_stems(text: str) -> frozenset[str]:
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
     """A sentence cut into clauses (offsets into it). A clause of a few words ("19 June 2024", "Jung Pak") is an
-    apposition: it belongs to the clauses on both sides of it, which then overlap."""
+    apposition: it belongs to the clauses on both sides of it ("..., Jung Pak, US senior official..."), except a date,
+    which belongs to the clause before it ("met Putin on Wednesday, 13 September 2023, at the Vostochny Cosmodrome")
+    unless it opens the sentence ("On 20 June 2024, Putin met...")."""
+    return [(start, end) for start, end, _ in clause_spans(sentence)]
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int, int]]:
+    """`clauses`, each with the offset where its own words begin (after an apposition it shares with the clause
+    before): "20 June 2024, with To Lam" begins its own words at "with"."""
     cuts = [0]
     for match in _CLAUSE_BREAK.finditer(sentence):
         if 0 < match.start() and match.end() < len(sentence):
@@ -162,17 +190,18 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     pieces = [(cuts[i], cuts[i + 1] if i + 1 < len(cuts) else len(sentence)) for i in range(len(cuts))]
     light = [len(tokens(sentence[s:e])) <= LIGHT_CLAUSE_TOKENS for s, e in pieces]
     if all(light):
-        return [(0, len(sentence))]
+        return [(0, len(sentence), 0)]
+    dated = [any(word in MONTHS or _YEAR.match(word) for word in tokens(sentence[s:e])) for s, e in pieces]
     spans = []
     for i, (start, end) in enumerate(pieces):
         if light[i]:
             continue
         first, last = i, i
-        while first > 0 and light[first - 1]:
-            first -= 1
+        while first > 0 and light[first - 1] and (not dated[first - 1] or all(light[:first - 1])):
+            first -= 1  # a date belongs to the clause before it, unless it opens the sentence
         while last + 1 < len(pieces) and light[last + 1]:
             last += 1
-        spans.append((pieces[first][0], pieces[last][1]))
+        spans.append((pieces[first][0], pieces[last][1], start))
     return spans
 
 

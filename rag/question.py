@@ -3,10 +3,12 @@ the words that say what it is about (its subject and predicate), which the sente
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.lexicon import QUESTION_KINDS, stem
 from rag.facts import Facts, content_stems, facts_of
+from rag.retrieve import wants_latest
 
 KIND_LABELS = {"date": "date", "number": "number", "name": "name", "place": "place", "yesno": "yes or no",
                "other": "answer"}
@@ -18,12 +20,22 @@ class Question:
     kind: str  # "date" | "number" | "name" | "place" | "yesno" | "other"
     anchors: frozenset[str]  # stems of what it is about: "When did Putin last visit Pyongyang?" -> putin, visit, ...
     facts: Facts
+    latest: bool = False  # "last", "latest", "as of": the newest source's answer is the answer
+    asks_where: bool = False  # "where ...?": the answer is a place after "in", "at", "to"... ("met in Pyongyang")
 
     @property
     def topic(self) -> frozenset[str]:
         """The anchors that are words, not dates or numbers: "september 2023" does not say what a clause is about."""
         dates = {stem(month) for month in self.facts.months} | set(self.facts.numbers)
         return frozenset(a for a in self.anchors if a not in dates and not a.isdigit())
+
+    @property
+    def predicate(self) -> frozenset[str]:
+        """The topic words that are not names: what is asked of them ("visit", "meet", "summon")."""
+        return self.topic - {stem(word) for word in self.facts.name_words}
+
+
+_WHERE = re.compile(r"^\s*(?:from |to )?where\b", re.I)
 
 
 def question_kind(text: str) -> str:
@@ -36,4 +48,5 @@ def question_kind(text: str) -> str:
 
 
 def read_question(text: str) -> Question:
-    return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text))
+    return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text),
+                    latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in (text, text.partition(",")[2])))

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
 from index.embed import get_embedder
-from index.lexicon import NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, stem
+from index.lexicon import ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, stem
 from rag.compose import Passage, content_words
-from rag.facts import Facts, clauses, contains_name, facts_of, tokens
+from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, tokens
 from rag.question import KIND_LABELS, Question, read_question
 from rag.records import AnswerSentence, Citation
 
@@ -36,6 +36,7 @@ MIN_ANCHOR_COVERAGE = 0.3  # share of the question's subject/predicate words the
 MIN_CLAUSE_TOPIC = 2  # question words (not dates) the clause stating the answer must share, fewer if it has fewer
 MIN_PREDICATE = 0.34  # share of the claim's own words, beyond names and dates, the answer sentence must contain
 QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
+MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's answer that supersedes an older one
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -44,7 +45,6 @@ _DONT_KNOW = re.compile(
     r"there is no information|no information|not (?:mentioned|stated))",
     re.I,
 )
-ADJUNCT_OPENERS = frozenset("at in on near to from with for during inside outside by".split())
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
 _YES_NO = re.compile(rf"^\s*(?P<word>{'|'.join(YES_WORDS + NO_WORDS)})\b[\s,.;:!-]*", re.I)
 
@@ -96,8 +96,9 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     numbers = facts.numbers - asked.numbers
     months = facts.months - asked.months
     names = tuple(name for name in facts.names if not set(name) & asked.name_words)
-    if question.kind == "date":
-        return KeyFacts(numbers, months, (), bool(numbers or months))
+    if question.kind == "date":  # the date itself: "July 2023", not the "70" of "the 70th anniversary"
+        dates = numbers & facts.date_numbers
+        return KeyFacts(dates, months, (), bool(dates or months))
     if question.kind == "number":  # "how long": "six days", not the "16" of "16 January"
         counts = numbers - facts.date_numbers
         return KeyFacts(counts, frozenset(), (), bool(counts))
@@ -105,6 +106,8 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
         return KeyFacts(frozenset(), frozenset(), names, bool(names), any_name=True)
     if question.kind == "place":  # "where": a name after "in", "at", "to"... ("met in Pyongyang")
         places = tuple(name for name in facts.places if name in names)
+        if not question.asks_where:  # "which country summoned...": the answer may be the subject, "South Korea"
+            places += tuple(name for name in facts.subjects if name in names and name not in places)
         return KeyFacts(frozenset(), frozenset(), places or names, bool(places), any_name=True)
     if question.kind == "yesno":  # bound through the question's own words and their polarity (`_restates`)
         return KeyFacts(frozenset(), frozenset(), (), claim.says_yes is not None or bool(claim.body.strip()))
@@ -122,6 +125,18 @@ class _Sentence:
     clause_word_stems: list[frozenset[str]] = field(default_factory=list)
     clause_stems: list[frozenset[str]] = field(default_factory=list)  # content words of each clause, stemmed
     clause_negations: list[int] = field(default_factory=list)
+    clause_facts: list[Facts] = field(default_factory=list)
+    continues: list[bool] = field(default_factory=list)  # whether each clause continues the one before it
+    adjunct: list[bool] = field(default_factory=list)  # whether it opens with a preposition ("with To Lam")
+
+    def joined(self, j: int, of: list) -> set:
+        """Clause j's entry of `of` with those of the clauses it forms one statement with."""
+        words = set(of[j])
+        if j and self.continues[j]:
+            words |= of[j - 1]
+        if j + 1 < len(of) and self.continues[j + 1]:
+            words |= of[j + 1]
+        return words
 
 
 @dataclass(frozen=True)
@@ -164,11 +179,15 @@ class Verifier:
                 text = article.text[start:end]
                 words = tokens(text) + _relative_words(relative, start, end)
                 sentence = _Sentence(start, end, words, facts_of(text).stems, frozenset(map(stem, words)))
-                for c_start, c_end in clauses(text):
+                for c_start, c_end, own_start in clause_spans(text):
                     clause = tokens(text[c_start:c_end]) + _relative_words(relative, start + c_start, start + c_end)
+                    opener = tokens(text[own_start:c_end])[:1]
+                    sentence.continues.append(bool(opener) and _continues(opener[0]))
+                    sentence.adjunct.append(bool(opener) and opener[0] in ADJUNCT_OPENERS)
                     sentence.clauses.append(clause)
                     sentence.clause_word_stems.append(frozenset(map(stem, clause)))
                     clause_facts = facts_of(text[c_start:c_end])
+                    sentence.clause_facts.append(clause_facts)
                     sentence.clause_stems.append(clause_facts.stems)
                     sentence.clause_negations.append(clause_facts.negations)
                 sentences.append(sentence)
@@ -187,7 +206,46 @@ class Verifier:
             contains_name(name, words) for words in self._written_names)
 
     def support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
-        """The best span of source n that states `claim` about what the question asks; None if none does."""
+        """The best span of source n that states `claim` about what the question asks; None if none does, or if the
+        question asks for the latest state and a newer source states a different answer."""
+        found = self._support(claim, claim_vector, n)
+        if found and found.answers and self.question.latest and self._superseded(claim, n):
+            return None
+        return found
+
+    def _superseded(self, claim: Claim, n: int) -> bool:
+        """Whether a source published after source n states, about what the question asks, an answer the claim
+        does not give: asked "When did Putin last visit Pyongyang?", "July 2000" from a 2023 article is superseded
+        by a 2024 article's "arrived in Pyongyang on 19 June 2024, on his first visit since July 2000"."""
+        published = self.passages[n].article.published
+        if published is None:
+            return False
+        keys = key_facts(claim, self.question)
+        given = set(keys.numbers) | set(keys.months) | set(keys.names)
+        for m, passage in self.passages.items():
+            if passage.article.published is None or passage.article.published <= published:
+                continue
+            text = passage.article.text
+            for i, sentence in enumerate(self._article(m).sentences):
+                stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
+                if not stated.asked or stated.empty or not self._says_predicate_of(sentence, stated):
+                    continue
+                if self._coverage(self._article(m).sentences, i) < MIN_SUPERSEDING_COVERAGE:
+                    continue
+                if not set(stated.numbers) | set(stated.months) | set(stated.names) <= given:
+                    return True
+        return False
+
+    def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
+        """Whether a clause of `sentence` states one of the facts together with what the question asks of it
+        ("After talks at the Kumsusan state guest house" for "where did they last meet?")."""
+        predicate, stems = self.question.predicate, sentence.clause_word_stems
+        facts = [*keys.numbers, *keys.months, *keys.names]
+        return any((not predicate or predicate & (stems[j] | (stems[j - 1] if j and sentence.adjunct[j] else set())))
+                   and any(_has_name(f, clause) if isinstance(f, tuple) else f in clause for f in facts)
+                   for j, clause in enumerate(sentence.clauses))
+
+    def _support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
         if n not in self.passages:
             return None
         if not all(self.written(name) for name in claim.facts.names):
@@ -217,7 +275,7 @@ class Verifier:
             window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
             if not repeated <= window:
                 continue
-            if not self._states_predicate(claim, keys, sentence):
+            if not self._states_predicate(claim, keys, sentence) or not self._colocated(claim, keys, sentence):
                 continue
             for first, last in ((i, i), (i - 1, i), (i, i + 1)):
                 if first < 0 or last >= len(known.sentences):
@@ -227,8 +285,8 @@ class Verifier:
                     continue
                 if not self._same_polarity(claim, known.sentences[first:last + 1]):
                     continue
-                if self.question.kind == "yesno" and not self._restates(claim, known.sentences[first - 1:last + 1]
-                                                                        if first else known.sentences[:last + 1]):
+                if not self._restates(claim, known.sentences[first - 1:last + 1] if first
+                                      else known.sentences[:last + 1]):
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
                 similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
@@ -245,13 +303,16 @@ class Verifier:
         question's topic words (when the claim has no key facts: whether any clause shares them)."""
         topic = self.question.topic
         needed_topic = min(MIN_CLAUSE_TOPIC, len(topic))
-        shared = [len(topic & stems) for stems in sentence.clause_word_stems]
+        stems = sentence.clause_word_stems
+        # A clause and the ones continuing it ("..., when he met Kim Jong Il in Pyongyang") make one statement, and
+        # the clause itself says what is asked ("meet"), or the one before it if it is an adjunct ("..., with To Lam").
+        predicate = self.question.predicate
+        about = [len(topic & sentence.joined(j, stems)) >= needed_topic
+                 and (not predicate or bool(predicate & (stems[j] | (stems[j - 1] if j and sentence.adjunct[j]
+                                                                     else frozenset()))))
+                 for j in range(len(stems))]
         if keys.empty:
-            return max(shared) >= needed_topic
-        # A clause that opens with a preposition ("at the Vostochny Cosmodrome") completes the clause before it.
-        about = [shared[j] >= needed_topic or (j > 0 and shared[j - 1] >= needed_topic and sentence.clauses[j]
-                                               and sentence.clauses[j][0] in ADJUNCT_OPENERS)
-                 for j in range(len(shared))]
+            return any(about)
 
         def bound(fact) -> bool:
             return any(about[j] and (_has_name(fact, clause) if isinstance(fact, tuple) else fact in clause)
@@ -261,6 +322,33 @@ class Verifier:
             return False
         names = [name for name in keys.names if bound(name)]
         return not keys.names or (bool(names) if keys.any_name else len(names) == len(keys.names))
+
+    def _colocated(self, claim: Claim, keys: KeyFacts, sentence: _Sentence) -> bool:
+        """The dates and counts a claim states beside its answer are those of the article clause that states the
+        answer: "Putin visited Vietnam on 18 and 19 June" is not stated by "... North Korea on 18 and 19 June,
+        followed by a state visit to Vietnam on 19 and 20 June". A clause with no date of its own takes the dates of
+        the clause it continues ("in July 2000, when Putin met Kim Jong Il"), and of the span if neither has one."""
+        asked = self.question.facts
+        for statement in claim.statements:
+            words = tokens(statement)
+            answer = [key for key in (*keys.numbers, *keys.months) if key in words] + \
+                     [name for name in keys.names if contains_name(name, words)]
+            if not answer:
+                continue
+            holding = [j for j, clause in enumerate(sentence.clauses)
+                       if any(_has_name(a, clause) if isinstance(a, tuple) else a in clause for a in answer)]
+            names = [name for name in answer if isinstance(name, tuple)]  # "the G8 summit in Seoul": both there
+            if not any(all(_has_name(name, list(sentence.joined(j, [set(c) for c in sentence.clauses])))
+                           for name in names) for j in holding):
+                return False
+            facts = facts_of(statement)
+            for kind, stated in enumerate(_dates_and_counts(facts)):
+                needed = stated - asked.numbers - asked.months
+                if not needed:
+                    continue
+                if not any(needed <= _dated_words(sentence, j, kind) for j in holding):
+                    return False
+        return True
 
     def _states_predicate(self, claim: Claim, keys: KeyFacts, sentence: _Sentence) -> bool:
         """The sentence stating the key facts also states what the claim says of them: "Kim Jong Un said they could
@@ -273,9 +361,10 @@ class Verifier:
         return len(own & sentence.stems) >= MIN_PREDICATE * len(own)
 
     def _restates(self, claim: Claim, span: list[_Sentence]) -> bool:
-        """A yes/no answer rests on a span that says what it repeats of the question: "Yes, he stayed more than a
-        day" needs "more" in the span, not "less than a day"."""
-        repeated = self.question.topic & claim.facts.stems
+        """An answer rests on a span that says what it repeats of the question: "To Lam met Putin at the airport"
+        needs "airport" in the span; "Yes, he stayed more than a day" needs "more" in it, not "less than a day"."""
+        asked = self.question.topic if self.question.kind == "yesno" else self.question.predicate
+        repeated = asked & claim.facts.stems
         return repeated <= {w for sentence in span for w in sentence.word_stems}
 
     def _coverage(self, sentences: list[_Sentence], i: int) -> float:
@@ -315,6 +404,30 @@ class Verifier:
             if negations % 2 != closest[1] % 2:
                 return False
         return True
+
+
+def _dates_and_counts(facts: Facts) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's date facts (months, years, day numbers) and its other numbers ("six days", "the 70th")."""
+    return facts.months | facts.date_numbers, facts.numbers - facts.date_numbers
+
+
+def _dated_words(sentence: _Sentence, j: int, kind: int) -> frozenset[str]:
+    """The words in which clause j's dates (kind 0) or counts (kind 1) are to be found: its own if it states any,
+    else those of the clauses it forms one statement with, else the whole sentence's (the span checks the rest)."""
+    own = frozenset(sentence.clauses[j])
+    if _dates_and_counts(sentence.clause_facts[j])[kind]:
+        return own
+    joined = frozenset(sentence.joined(j, [set(clause) for clause in sentence.clauses]))
+    if any(_dates_and_counts(sentence.clause_facts[i])[kind] for i in (j - 1, j + 1)
+           if 0 <= i < len(sentence.clauses) and frozenset(sentence.clauses[i]) <= joined):
+        return joined
+    return frozenset(sentence.words)
+
+
+def _continues(opener: str) -> bool:
+    """Whether a clause opening with this word has no subject of its own and continues the one before: a
+    preposition, a relative word or a participle ("flying in directly from North Korea")."""
+    return opener in CLAUSE_CONTINUATIONS or opener.endswith(("ing", "ed"))
 
 
 def _has_name(name: tuple[str, ...], words: list[str]) -> bool:

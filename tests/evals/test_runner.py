@@ -1,8 +1,8 @@
 """The eval suite end to end: real index, real models; the fast CI subset with accuracy floors.
 
-Floors sit a little under what was measured here, so a regression fails the build: extractive seeds 0.625 /
-sample 0.596 since the verifier binds answers to the question (it was 0.708 / 0.660 when a true sentence near the
-question's words counted as an answer); smollm2-135m seeds: see SMOL_FLOOR.
+Floors sit a little under what was measured here, so a regression fails the build: extractive seeds 0.583 /
+sample 0.617 since the verifier binds answers to the question clause by clause (it was 0.708 / 0.660 when a true
+sentence near the question's words counted as an answer); smollm2-135m seeds: see SMOL_FLOOR.
 """
 
 import json
@@ -22,7 +22,7 @@ SMOL_FLOOR = 0.1
 def extractive_seeds_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "run"
     result = run_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS), "--out", str(out),
-                     "--llm", "extractive", "--min-accuracy", "0.6")
+                     "--llm", "extractive", "--min-accuracy", "0.55")
     assert result.returncode == 0, result.stderr
     assert "accuracy" in result.stdout and "faithfulness" in result.stdout
     return out
@@ -36,7 +36,7 @@ def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
                for line in lines for c in line["citations"])
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["metrics"]) == {"overall", "factoid", "temporal", "multi", "unanswerable"}
-    assert summary["metrics"]["overall"]["accuracy"] >= 0.6
+    assert summary["metrics"]["overall"]["accuracy"] >= 0.55
     assert "| accuracy |" in (out / "report.md").read_text()
     report = (out / "report.html").read_text()
     assert report.count("<svg") >= 10 and "seeds-01" in report
@@ -53,9 +53,10 @@ def test_min_accuracy_fails_the_run_and_the_index_is_reused(extractive_seeds_run
 def test_extractive_floor_on_the_sample_set(tmp_path):
     run = run_eval(DATASETS / "sample.jsonl", [SAMPLE], tmp_path / "run", _settings(), "extractive")
     overall = run.summary["metrics"]["overall"]
-    assert overall["accuracy"] >= 0.55 and overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
+    assert overall["accuracy"] >= 0.58 and overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
 
 
+@pytest.mark.slow
 def test_smollm2_floor_and_compare_shows_per_question_changes(extractive_seeds_run, tmp_path):
     run = run_eval(DATASETS / "seeds.jsonl", [SEEDS], tmp_path / "smol", _settings(), "llamacpp:smollm2-135m")
     overall = run.summary["metrics"]["overall"]
