@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
-.PHONY: install models chat test eval bench-ingest bench-query bench-verify
+.PHONY: install models chat test test-fast eval bench-ingest bench-query bench-verify
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -51,6 +51,10 @@ test: install $(CHROMIUM)
 	$(BIN)/dateline models pull $(TEST_MODEL)
 	$(BIN)/dateline models pull $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the tests marked slow (real LLMs, model servers, the browser).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # The public eval sets with the default preset (a benchmark: ~10 min on 2 cores); reports land in eval-runs/.
 eval: models

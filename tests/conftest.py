@@ -10,13 +10,28 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from rag.settings import set_process_environment
+
+set_process_environment()  # the test run is an entry point, like the CLI
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAMPLE = ROOT / "data" / "sample"
 REUTERS_SEED = SEEDS / "000_2391c0ab0d5c219e.txt"
 PARISIEN_SEED = SEEDS / "003_26919875a749789e.txt"
+
+
+@pytest.fixture
+def scripted_llm():
+    """The scripted LLM (tests/scripted_llm.py, not a model), registered as the backend `scripted` for one test:
+    queue replies with `scripted_llm.reply(...)`, read the prompts it got from `scripted_llm.prompts`."""
+    from rag.llms import BACKENDS, register_backend
+    from tests.scripted_llm import ScriptedLLM
+
+    llm = ScriptedLLM()
+    register_backend("scripted", "replies queued by a test")(lambda model, settings: llm)
+    yield llm
+    BACKENDS.pop("scripted", None)
 
 
 @pytest.fixture

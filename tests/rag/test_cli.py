@@ -65,6 +65,17 @@ def test_an_answer_that_does_not_verify_still_shows_the_closest_passages_never_a
     assert "Closest passages (not verified as an answer):" in printed and "Sources:" not in printed
 
 
+def test_ask_json_with_the_scripted_llm_gives_the_verified_sentence_and_its_citation(seeds_dir, scripted_llm):
+    """The CLI in-process with the scripted LLM (not a model): the exact reply, checked and rendered as JSON."""
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].")
+    result = invoke_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "scripted", "--json")
+    answer = json.loads(result.stdout)
+    assert result.exit_code == 0 and answer["llm"] == "scripted" and not answer["abstained"]
+    assert answer["answer"].endswith("Putin last visited Pyongyang in July 2000 [1].")
+    assert answer["sentences"][0]["verified"] and "July 2000" in answer["citations"][0]["text"]
+
+
+@pytest.mark.slow
 def test_smollm2_through_llama_cpp_answers_or_abstains_honestly(seeds_dir):
     answer = _ask(seeds_dir, "--llm", "llamacpp:smollm2-135m")
     assert answer["llm"] == "llamacpp:smollm2-135m"
@@ -76,6 +87,7 @@ def test_smollm2_through_llama_cpp_answers_or_abstains_honestly(seeds_dir):
         _assert_citations_quote_their_articles(answer, SEEDS, seeds_dir)
 
 
+@pytest.mark.slow
 def test_default_preset_answers_july_2000_with_a_citation_that_contains_it_or_abstains(seeds_dir):
     """On any machine: July 2000 cited to a span that says so, or an abstention; never another date verified."""
     answer = _ask(seeds_dir)

@@ -1,6 +1,9 @@
-"""Follow-up questions: the rules on hand-written turns (deterministic, no LLM), then the default model for real."""
+"""Follow-up questions: the rules on hand-written turns (deterministic, no LLM), the LLM rewrite with the scripted
+LLM (tests/scripted_llm.py, not a model), then the default model for real (slow)."""
 
 from datetime import date
+
+import pytest
 
 from rag.chat import ask
 from rag.followup import Turn, is_follow_up, standalone_question, turn_of
@@ -31,6 +34,27 @@ def test_without_an_llm_a_follow_up_is_asked_together_with_the_previous_question
     assert standalone_question(PUTIN, [], llm=None, as_of=None).rewritten is False
 
 
+def test_a_follow_up_is_rewritten_by_the_llm_from_the_conversation_and_that_question_is_answered(sample_index,
+                                                                                                 scripted_llm):
+    settings, store = sample_index
+    history = [Turn(PUTIN, "Putin arrived in Pyongyang on 19 June 2024 [1].", date(2024, 6, 19))]
+    rewritten = "Which country did Putin visit after Pyongyang in June 2024?"
+    scripted_llm.reply(rewritten, "After North Korea, Putin went to Vietnam [1].")
+    answer = ask("What about after that?", store, settings, llm_spec="scripted", history=history)
+    rewrite_prompt, answer_prompt = scripted_llm.prompts
+    assert f"Human: {PUTIN}" in rewrite_prompt and "What about after that?" in rewrite_prompt
+    assert answer.understood_as == rewritten and f"\n\nQuestion: {rewritten}\n" in answer_prompt
+
+
+def test_an_unusable_rewrite_falls_back_to_both_questions_together(sample_index, scripted_llm):
+    settings, store = sample_index
+    history = [Turn(PUTIN, "Putin arrived in Pyongyang on 19 June 2024 [1].", date(2024, 6, 19))]
+    scripted_llm.reply("", "I don't know.")  # an empty rewrite
+    answer = ask("What about Vietnam?", store, settings, llm_spec="scripted", history=history)
+    assert answer.understood_as == f"{PUTIN} What about Vietnam?"
+
+
+@pytest.mark.slow
 def test_before_that_with_the_default_model_goes_back_to_july_2000(sample_index):
     settings, store = sample_index
     first = ask(PUTIN, store, settings, llm_spec="extractive")

@@ -53,6 +53,7 @@ def silent_server():
         connection.close()
 
 
+@pytest.mark.slow
 def test_openai_backend_streams_from_a_real_llama_cpp_server(sample_index, llama_server):
     settings, store = sample_index
     settings = settings.model_copy(update={"llm_base_url": llama_server})
@@ -64,6 +65,7 @@ def test_openai_backend_streams_from_a_real_llama_cpp_server(sample_index, llama
     assert answer.abstained or all(c.text in store.article(c.source).text for c in answer.citations)
 
 
+@pytest.mark.slow
 def test_ask_json_through_the_server_and_an_unreachable_one(sample_index, llama_server):
     settings, _ = sample_index
     data_dir = str(settings.index_dir)

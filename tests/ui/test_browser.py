@@ -11,6 +11,8 @@ from playwright.sync_api import expect, sync_playwright
 from rag.settings import load_settings
 from tests.conftest import ROOT, SAMPLE, free_port, run_cli, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # a real server process with a real model and a real browser
+
 CHROMIUM = "/usr/bin/chromium"
 ANSWER_DONE = "#dl-chat .dl-cite, #dl-chat .dl-abstain, #dl-chat .dl-error"
 INJECTION = ("The Kelmora harbour bridge opened to traffic on 3 March 2025 after six years of work. "
