@@ -20,7 +20,7 @@ from evals.synthetic import write_corpus
 from index.embed import get_embedder
 from index.pipeline import ingest
 from index.store import open_store
-from rag.settings import load_settings
+from rag.settings import load_settings, set_process_environment
 
 TARGETS = {"ratio_vs_encode": ("<=", 1.2), "reingest_s": ("<=", 3.0), "reingest_embedded": ("==", 0),
            "peak_rss_mb": ("<=", 2000)}
@@ -84,4 +84,5 @@ def main(
 
 
 if __name__ == "__main__":
+    set_process_environment()
     typer.run(main)

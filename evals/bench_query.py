@@ -29,7 +29,7 @@ from index.pipeline import ingest
 from index.store import open_store
 from rag.chat import AnswerEvent, TokenEvent, answer_events
 from rag.llms import load_llm
-from rag.settings import load_settings
+from rag.settings import load_settings, set_process_environment
 
 BASELINE_TOP_K = 3
 BASELINE_CONTEXT_WINDOW = 4096
@@ -200,4 +200,5 @@ def main(
 
 
 if __name__ == "__main__":
+    set_process_environment()
     typer.run(main)

@@ -27,7 +27,7 @@ from index.clean import clean
 from index.loaders import iter_files, load_file
 from index.records import Article
 from rag.compose import Passage
-from rag.settings import load_settings
+from rag.settings import load_settings, set_process_environment
 from rag.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,4 +164,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    set_process_environment()
     main()

@@ -6,6 +6,7 @@ tokens as the model writes them, then the verified Answer.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from rag.retrieve import retrieve, wants_latest
 from rag.verify import ABSTENTION, unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
+log = logging.getLogger(__name__)
 
 
 class QuestionError(ValueError):
@@ -117,6 +119,7 @@ def answer_events(
                     pieces.append(piece)
                     yield TokenEvent(piece)
             except Exception as exc:  # a backend failure, never a traceback to the user
+                log.warning("generation failed with %s", spec, exc_info=True)
                 raise explain_failure(spec, llm, exc, settings.llm_timeout_s) from None
             raw = "".join(pieces)
         timings["generate_s"] = time.perf_counter() - mark

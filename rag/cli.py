@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from contextlib import nullcontext
 import json
+import logging
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,12 +21,13 @@ from rich.table import Table
 
 from evals.dataset import DatasetError
 from index.embed import EmbeddingModelError
-from index.loaders import LoadError
+from index.loaders import LOADERS, LoadError
 from index.store import StoreError
 from rag.chat import QuestionError
 from rag.llms import LLMError
+from rag.logs import log_path, setup_logging
 from rag.models import PRESETS, ModelCache, ModelError, get_preset
-from rag.settings import Settings, SettingsError, load_settings
+from rag.settings import DEFAULT_HOME, Settings, SettingsError, load_settings, set_process_environment
 
 app = typer.Typer(help="Dateline: answers about news articles, with citations you can check.", no_args_is_help=True)
 models_app = typer.Typer(help="List and download LLM model presets.", no_args_is_help=True)
@@ -34,6 +36,7 @@ eval_app = typer.Typer(help="Run an eval set against the product, or compare two
 app.add_typer(eval_app, name="eval")
 console = Console()
 err = Console(stderr=True)
+log = logging.getLogger(__name__)
 
 USER_ERRORS = (
     SettingsError, ModelError, LLMError, LoadError, QuestionError, StoreError, EmbeddingModelError, DatasetError,
@@ -53,20 +56,44 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def user_errors(command):
-    """Known problems become one line on stderr and exit status 2 — never a traceback."""
+    """Known problems become one line on stderr and exit status 2, anything else one line and exit status 1 --
+    never a traceback on screen: it goes to the log (HOME/logs/dateline.log)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        log.info("command %s started", command.__name__)
         try:
             return command(*args, **kwargs)
         except USER_ERRORS as exc:
+            log.warning("command %s: %s", command.__name__, type(exc).__name__, exc_info=True)
             err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback for the report
+            log.exception("command %s failed", command.__name__)
+            err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (the traceback is "
+                      f"in {escape(str(_log_file))}; please attach it to a bug report)", soft_wrap=True)
+            raise typer.Exit(1) from None
 
     return wrapper
+
+
+_log_file = log_path(DEFAULT_HOME)
+
+
+@app.callback()
+def _options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the log on stderr.")] = False):
+    """Dateline: answers about news articles, with citations you can check."""
+    global _log_file
+    try:
+        home = load_settings().home
+    except SettingsError:  # reported by the command itself
+        home = DEFAULT_HOME
+    _log_file = setup_logging(home, verbose) or log_path(home)
 
 
 def _warn(line: str) -> None:
@@ -104,7 +131,8 @@ def _plain_ingest_progress(kind: str, done: int, total: int) -> None:
 @app.command()
 @user_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .json .jsonl).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help=f"Files or directories of them ({' '.join(sorted(LOADERS))}); a .urls file lists pages to fetch.")],
     data_dir: DataDir = None,
     chroma_url: ChromaUrl = None,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the index already has articles.")] = False,
@@ -385,4 +413,5 @@ def eval_compare(
 
 
 def main() -> None:
+    set_process_environment()
     app()

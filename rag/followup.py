@@ -10,6 +10,7 @@ Three cases, cheapest first:
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ _FOLLOW_UP_START = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about
 _PRONOUN = re.compile(r"\b(?:he|she|it|they|them|him|her|his|its|their|that|this|those|these|there|then)\b", re.I)
 MAX_FOLLOW_UP_WORDS = 8
 MAX_REWRITE_CHARS = 300
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def _rewrite_with_llm(question: str, history: list[Turn], llm) -> str | None:
     try:
         reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content or ""
     except Exception:  # a backend failure here is reported by the answer itself; fall back to the plain rule
+        log.warning("follow-up rewrite failed", exc_info=True)
         return None
     rewritten = reply.strip().splitlines()[0].strip().strip('"') if reply.strip() else ""
     if not rewritten or len(rewritten) > MAX_REWRITE_CHARS or rewritten.lower() == question.lower():

