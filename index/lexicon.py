@@ -99,7 +99,8 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
 # A preposition opens an adjunct, which also takes its verb from the clause before ("..., with President To Lam");
 # a relative word or a participle opens a clause with a verb of its own ("..., when he met Kim Jong Il").
 ADJUNCT_OPENERS = frozenset("at in on near to from with for during inside outside by".split())
-CLAUSE_CONTINUATIONS = ADJUNCT_OPENERS | frozenset("that when where who whom whose which after before including".split())
+CLAUSE_CONTINUATIONS = ADJUNCT_OPENERS | frozenset(
+    "that when where who whom whose which after before including".split())
 # Prepositions that put a place after them: the answer to "where" is the name after one of these.
 LOCATIVES = frozenset("in at to from near into inside outside across".split())
 # Words of a question that frame it rather than say what it is about.

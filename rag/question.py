@@ -38,9 +38,14 @@ class Question:
 _WHERE = re.compile(r"^\s*(?:from |to )?where\b", re.I)
 
 
+def _readings(text: str) -> tuple[str, str]:
+    """Where a question's asking words may stand: at its start, or after a leading phrase ("After Hanoi, which...")."""
+    return text, text.partition(",")[2]
+
+
 def question_kind(text: str) -> str:
     """The kind of answer asked for, read at the start or after a leading phrase ("After Hanoi, which city...")."""
-    for candidate in (text, text.partition(",")[2]):
+    for candidate in _readings(text):
         kind = next((kind for kind, pattern in QUESTION_KINDS if pattern.match(candidate)), None)
         if kind:
             return kind
@@ -49,4 +54,4 @@ def question_kind(text: str) -> str:
 
 def read_question(text: str) -> Question:
     return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text),
-                    latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in (text, text.partition(",")[2])))
+                    latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)))

@@ -126,17 +126,23 @@ class _Sentence:
     clause_stems: list[frozenset[str]] = field(default_factory=list)  # content words of each clause, stemmed
     clause_negations: list[int] = field(default_factory=list)
     clause_facts: list[Facts] = field(default_factory=list)
+    clause_words: list[frozenset[str]] = field(default_factory=list)  # `clauses` as sets
     continues: list[bool] = field(default_factory=list)  # whether each clause continues the one before it
     adjunct: list[bool] = field(default_factory=list)  # whether it opens with a preposition ("with To Lam")
 
-    def joined(self, j: int, of: list) -> set:
+    def statement(self, j: int) -> list[int]:
+        """Clause j and the clauses it forms one statement with: the one it continues, the one continuing it."""
+        return [i for i in (j - 1, j, j + 1) if 0 <= i < len(self.clauses)
+                and (i == j or self.continues[max(i, j)])]
+
+    def joined(self, j: int, of: list[frozenset[str]]) -> frozenset[str]:
         """Clause j's entry of `of` with those of the clauses it forms one statement with."""
-        words = set(of[j])
-        if j and self.continues[j]:
-            words |= of[j - 1]
-        if j + 1 < len(of) and self.continues[j + 1]:
-            words |= of[j + 1]
-        return words
+        return frozenset().union(*(of[i] for i in self.statement(j)))
+
+    def verb_stems(self, j: int) -> frozenset[str]:
+        """Where clause j says what it does: its own words, and the clause before it if it is a prepositional
+        adjunct completing that one ("held talks in Hanoi, ..., with To Lam")."""
+        return self.clause_word_stems[j] | (self.clause_word_stems[j - 1] if j and self.adjunct[j] else frozenset())
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,7 @@ class Verifier:
                     sentence.continues.append(bool(opener) and _continues(opener[0]))
                     sentence.adjunct.append(bool(opener) and opener[0] in ADJUNCT_OPENERS)
                     sentence.clauses.append(clause)
+                    sentence.clause_words.append(frozenset(clause))
                     sentence.clause_word_stems.append(frozenset(map(stem, clause)))
                     clause_facts = facts_of(text[c_start:c_end])
                     sentence.clause_facts.append(clause_facts)
@@ -225,12 +232,12 @@ class Verifier:
         for m, passage in self.passages.items():
             if passage.article.published is None or passage.article.published <= published:
                 continue
-            text = passage.article.text
-            for i, sentence in enumerate(self._article(m).sentences):
+            text, sentences = passage.article.text, self._article(m).sentences
+            for i, sentence in enumerate(sentences):
                 stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
                 if not stated.asked or stated.empty or not self._says_predicate_of(sentence, stated):
                     continue
-                if self._coverage(self._article(m).sentences, i) < MIN_SUPERSEDING_COVERAGE:
+                if self._coverage(sentences, i) < MIN_SUPERSEDING_COVERAGE:
                     continue
                 if not set(stated.numbers) | set(stated.months) | set(stated.names) <= given:
                     return True
@@ -239,10 +246,9 @@ class Verifier:
     def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
         """Whether a clause of `sentence` states one of the facts together with what the question asks of it
         ("After talks at the Kumsusan state guest house" for "where did they last meet?")."""
-        predicate, stems = self.question.predicate, sentence.clause_word_stems
+        predicate = self.question.predicate
         facts = [*keys.numbers, *keys.months, *keys.names]
-        return any((not predicate or predicate & (stems[j] | (stems[j - 1] if j and sentence.adjunct[j] else set())))
-                   and any(_has_name(f, clause) if isinstance(f, tuple) else f in clause for f in facts)
+        return any((not predicate or predicate & sentence.verb_stems(j)) and any(_in_clause(f, clause) for f in facts)
                    for j, clause in enumerate(sentence.clauses))
 
     def _support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
@@ -303,20 +309,17 @@ class Verifier:
         question's topic words (when the claim has no key facts: whether any clause shares them)."""
         topic = self.question.topic
         needed_topic = min(MIN_CLAUSE_TOPIC, len(topic))
-        stems = sentence.clause_word_stems
         # A clause and the ones continuing it ("..., when he met Kim Jong Il in Pyongyang") make one statement, and
         # the clause itself says what is asked ("meet"), or the one before it if it is an adjunct ("..., with To Lam").
         predicate = self.question.predicate
-        about = [len(topic & sentence.joined(j, stems)) >= needed_topic
-                 and (not predicate or bool(predicate & (stems[j] | (stems[j - 1] if j and sentence.adjunct[j]
-                                                                     else frozenset()))))
-                 for j in range(len(stems))]
+        about = [len(topic & sentence.joined(j, sentence.clause_word_stems)) >= needed_topic
+                 and (not predicate or bool(predicate & sentence.verb_stems(j)))
+                 for j in range(len(sentence.clauses))]
         if keys.empty:
             return any(about)
 
         def bound(fact) -> bool:
-            return any(about[j] and (_has_name(fact, clause) if isinstance(fact, tuple) else fact in clause)
-                       for j, clause in enumerate(sentence.clauses))
+            return any(about[j] and _in_clause(fact, clause) for j, clause in enumerate(sentence.clauses))
 
         if not all(bound(fact) for fact in [*keys.numbers, *keys.months]):
             return False
@@ -335,10 +338,9 @@ class Verifier:
                      [name for name in keys.names if contains_name(name, words)]
             if not answer:
                 continue
-            holding = [j for j, clause in enumerate(sentence.clauses)
-                       if any(_has_name(a, clause) if isinstance(a, tuple) else a in clause for a in answer)]
+            holding = [j for j, clause in enumerate(sentence.clauses) if any(_in_clause(a, clause) for a in answer)]
             names = [name for name in answer if isinstance(name, tuple)]  # "the G8 summit in Seoul": both there
-            if not any(all(_has_name(name, list(sentence.joined(j, [set(c) for c in sentence.clauses])))
+            if not any(all(_has_name(name, [w for i in sentence.statement(j) for w in sentence.clauses[i]])
                            for name in names) for j in holding):
                 return False
             facts = facts_of(statement)
@@ -414,13 +416,10 @@ def _dates_and_counts(facts: Facts) -> tuple[frozenset[str], frozenset[str]]:
 def _dated_words(sentence: _Sentence, j: int, kind: int) -> frozenset[str]:
     """The words in which clause j's dates (kind 0) or counts (kind 1) are to be found: its own if it states any,
     else those of the clauses it forms one statement with, else the whole sentence's (the span checks the rest)."""
-    own = frozenset(sentence.clauses[j])
     if _dates_and_counts(sentence.clause_facts[j])[kind]:
-        return own
-    joined = frozenset(sentence.joined(j, [set(clause) for clause in sentence.clauses]))
-    if any(_dates_and_counts(sentence.clause_facts[i])[kind] for i in (j - 1, j + 1)
-           if 0 <= i < len(sentence.clauses) and frozenset(sentence.clauses[i]) <= joined):
-        return joined
+        return sentence.clause_words[j]
+    if any(_dates_and_counts(sentence.clause_facts[i])[kind] for i in sentence.statement(j)):
+        return sentence.joined(j, sentence.clause_words)
     return frozenset(sentence.words)
 
 
@@ -428,6 +427,11 @@ def _continues(opener: str) -> bool:
     """Whether a clause opening with this word has no subject of its own and continues the one before: a
     preposition, a relative word or a participle ("flying in directly from North Korea")."""
     return opener in CLAUSE_CONTINUATIONS or opener.endswith(("ing", "ed"))
+
+
+def _in_clause(fact: str | tuple[str, ...], clause: list[str]) -> bool:
+    """A number or month (a word) or a name (a word tuple) stated in a clause's tokens."""
+    return _has_name(fact, clause) if isinstance(fact, tuple) else fact in clause
 
 
 def _has_name(name: tuple[str, ...], words: list[str]) -> bool:
