@@ -14,6 +14,7 @@ MONTHS = tuple("january february march april may june july august september octo
 MONTH_NUMBERS = {month: number for number, month in enumerate(MONTHS, start=1)}
 # "jan" -> "january"; "may" is its own abbreviation and also a verb, so it is left out.
 MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
+YEAR = r"(?:1[89]|20)\d\d"  # a year as news text writes one: 1800-2099
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words that name a stretch of time: "last <unit>" is a date relative to the article, not "the last time".
 DATE_UNITS = ("week", "month", "year", "weekend", "night", "summer", "winter", "spring", "autumn", *WEEKDAYS, *MONTHS)
@@ -114,6 +115,14 @@ QUESTION_FRAME_WORDS = frozenset(
 def singular(word: str) -> str:
     """The plural rule used everywhere: "days" -> "day", "class" stays."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words without stop words, plural "s" dropped ("days" = "day")."""
+    return {singular(word) for word in _WORD.findall(text.lower()) if word not in STOP_WORDS}
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,8 @@ from rag.generate import build_messages, count_prompt_tokens, extractive_answer,
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
-from rag.verify import ABSTENTION, unmentioned_facts, verify
+from rag.labels import ABSTENTION
+from rag.verify import unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
 log = logging.getLogger(__name__)

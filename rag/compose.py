@@ -12,9 +12,11 @@ from datetime import date
 
 from index.chunk import sentence_spans
 from index.dates import relative_dates
-from index.lexicon import MONTHS, singular
+from index.lexicon import MONTHS, YEAR, content_words
 from index.embed import get_embedder
 from index.records import Article
+from rag.labels import source_label
+from rag.question import question_kind
 from rag.records import Citation
 from rag.retrieve import Retrieved, wants_latest
 
@@ -26,15 +28,7 @@ _INSTRUCTION_LIKE = re.compile(
     r"\byou (?:must|should) (?:now )?(?:answer|reply|respond|say)\b|\b(?:reply|respond|answer) only with\b",
     re.I,
 )
-_WORD = re.compile(r"[a-z0-9]+")
-_WHEN = re.compile(r"^\s*(?:when|what (?:year|month|day|date)|since when|how long ago)\b", re.I)
-_DATE_LIKE = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d|" + "|".join(m.capitalize() for m in MONTHS) + r")\b"
-)
-_STOP = frozenset(
-    "a an the of in on at to for and or is was were be been did do does what when where who whom which why how "
-    "with by from as that this it its his her their has have had not no yes than then there about into".split()
-)
+_DATE_LIKE = re.compile(rf"\b(?:{YEAR}|" + "|".join(m.capitalize() for m in MONTHS) + r")\b")
 
 
 @dataclass
@@ -64,8 +58,7 @@ class Passage:
         return " ... ".join(parts)
 
     def label(self) -> str:
-        when = self.article.published.strftime("%d %B %Y") if self.article.published else "an unknown date"
-        return f"{self.article.outlet or self.article.title}, published {when}"
+        return source_label(self.article.outlet or self.article.title, self.article.published)
 
 
 def closest_passages(passages: list[Passage]) -> list[Citation]:
@@ -79,15 +72,6 @@ def closest_passages(passages: list[Passage]) -> list[Citation]:
                                     published=article.published, url=article.url, start=start, end=end,
                                     text=article.text[start:end]))
     return closest
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-case words without stop words, plural "s" dropped ("days" = "day")."""
-    words = set()
-    for word in _WORD.findall(text.lower()):
-        if word not in _STOP:
-            words.add(singular(word))
-    return words
 
 
 def _article_sentences(hits: list[Retrieved]) -> list[tuple[int, int]]:
@@ -123,7 +107,7 @@ def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage
     embedder = get_embedder(settings.embed_model)
     question_vector = embedder.embed([question])[0]
     question_words = content_words(question)
-    wants_date = bool(_WHEN.match(question))
+    wants_date = question_kind(question) == "date"
     passages = []
     for n, hits in enumerate(chosen, start=1):
         article = hits[0].article

@@ -21,6 +21,7 @@ from index.lexicon import (
     STOP_WORDS,
     TITLE_WORDS,
     WEEKDAYS,
+    YEAR,
     stem,
 )
 
@@ -80,7 +81,7 @@ class Facts:
         return frozenset(word for name in self.names for word in name)
 
 
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_YEAR = re.compile(rf"^{YEAR}$")
 
 
 def _date_numbers(words: list[str]) -> frozenset[str]:

@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rag.models import DEFAULT_PRESET, ModelCache, ModelError, resolve_model_path
 
@@ -80,7 +81,15 @@ class GGUFChatTemplate:
         return rendered.prompt
 
 
-_loaded: dict[str, object] = {}
+class _LoadedModel(NamedTuple):
+    """What makes two loads of a model different: one process keeps one LlamaCPP per key."""
+
+    path: str
+    context_window: int
+    max_new_tokens: int
+
+
+_loaded: dict[_LoadedModel, object] = {}
 _load_lock = threading.Lock()
 
 
@@ -99,7 +108,7 @@ def _llamacpp(model: str | None, settings) -> object:
         path = resolve_model_path(model or DEFAULT_PRESET, ModelCache(settings.model_cache))
     except ModelError as exc:
         raise LLMError(f"llamacpp: {exc}", "model_missing") from None
-    key = f"{path}|{settings.context_window}|{settings.max_new_tokens}"
+    key = _LoadedModel(str(path), settings.context_window, settings.max_new_tokens)
     with _load_lock:
         if key not in _loaded:
             from llama_index.llms.llama_cpp import LlamaCPP
@@ -217,7 +226,7 @@ def available_llms(settings) -> list[tuple[str, str]]:
     from rag.models import PRESETS
 
     cache = ModelCache(settings.model_cache)
-    loaded = {key.split("|")[0] for key in _loaded}
+    loaded = {key.path for key in _loaded}
     choices = []
     for preset in PRESETS.values():
         if cache.is_present(preset):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from index.lexicon import DATE_UNITS, MONTH_NUMBERS
+from index.lexicon import DATE_UNITS, MONTH_NUMBERS, YEAR
 from index.embed import get_embedder
 from index.records import Article, Chunk
 from index.store import Store
@@ -42,7 +42,7 @@ def wants_latest(question: str) -> bool:
 
 
 _PERIOD = re.compile(
-    r"\b(?:in|during|since|after|from)\s+(?:(?P<month>" + "|".join(MONTH_NUMBERS) + r")\s+)?(?P<year>(?:19|20)\d\d)\b",
+    rf"\b(?:in|during|since|after|from)\s+(?:(?P<month>{'|'.join(MONTH_NUMBERS)})\s+)?(?P<year>{YEAR})\b",
     re.I,
 )
 

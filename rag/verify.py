@@ -22,14 +22,15 @@ from dataclasses import dataclass, field
 from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
 from index.embed import get_embedder
-from index.lexicon import ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, stem
-from rag.compose import Passage, content_words
+from index.lexicon import (
+    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, content_words, stem,
+)
+from rag.compose import Passage
 from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, tokens
+from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
 from rag.records import AnswerSentence, Citation
 
-ABSTENTION = "The articles here don't say."
-UNCLEAR = "The articles here don't clearly state this; the closest passages are listed with the sources."
 MIN_SIMILARITY = 0.55
 MIN_OVERLAP = 0.5
 MIN_ANCHOR_COVERAGE = 0.3  # share of the question's subject/predicate words the answer sentence (and the one before)
@@ -40,11 +41,6 @@ MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
-_DONT_KNOW = re.compile(
-    r"^(?:i (?:do not|don't) know|(?:the )?sources? (?:do(?:es)? not|don't) (?:say|mention|answer)|"
-    r"there is no information|no information|not (?:mentioned|stated))",
-    re.I,
-)
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
 _YES_NO = re.compile(rf"^\s*(?P<word>{'|'.join(YES_WORDS + NO_WORDS)})\b[\s,.;:!-]*", re.I)
 
@@ -461,17 +457,13 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             parts[-1][1].extend(int(n) for n in re.findall(r"\d+", leading.group(0)))
             sentence = sentence[leading.end():]
         cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
-        claim = _ECHOED_LABEL.sub("", _MARKER.sub("", sentence).strip())
+        claim = ECHOED_SOURCE_LABEL.sub("", _MARKER.sub("", sentence).strip())
         if re.fullmatch(r"[\W\d]*", claim):  # a stray marker after the full stop belongs to the sentence before
             if parts:
                 parts[-1][1].extend(cited)
             continue
         parts.append((claim, cited))
     return parts
-
-
-# "Reuters, published 21 January 2024: ..." -- small models sometimes repeat the source label before the claim.
-_ECHOED_LABEL = re.compile(r"^[^:\n]{1,120}, published (?:an unknown date|\d{1,2} [A-Z][a-z]+ \d{4}):\s*")
 
 
 @dataclass
@@ -487,7 +479,7 @@ class Verified:
 
 def verify(answer_text: str, passages: list[Passage], embed_model: str, question: str) -> Verified:
     parts = split_answer(answer_text)
-    if not parts or _DONT_KNOW.match(parts[0][0]):
+    if not parts or DONT_KNOW_REPLY.match(parts[0][0]):
         return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
     asked = read_question(question)
     verifier = Verifier(passages, embed_model, asked)

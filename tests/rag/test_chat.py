@@ -8,7 +8,7 @@ import pytest
 
 from rag.chat import QuestionError, answer_events, ask, AnswerEvent, SourcesEvent, TokenEvent
 from rag.generate import INSTRUCTIONS
-from rag.verify import ABSTENTION, UNCLEAR
+from rag.labels import ABSTENTION, UNCLEAR
 
 QUESTION = "When did Putin last visit Pyongyang?"
 

@@ -5,7 +5,8 @@ from datetime import date
 
 from index.records import Article
 from rag.compose import Passage
-from rag.verify import ABSTENTION, split_answer, unmentioned_facts, verify
+from rag.labels import ABSTENTION, DONT_KNOW, source_label
+from rag.verify import split_answer, unmentioned_facts, verify
 
 MODEL = "all-MiniLM-L6-v2"
 OLD = Article(id="old.md", title="Old", outlet="Wire", published=date(2023, 10, 19), hash="1" * 64,
@@ -60,8 +61,8 @@ def test_mixed_answer_keeps_the_supported_sentence_and_flags_the_other():
     assert len(checked.citations) == 1
 
 
-def test_dont_know_is_an_abstention():
-    checked = verify("I don't know.", PASSAGES, MODEL, WHEN)
+def test_the_reply_the_prompt_asks_for_when_sources_do_not_answer_is_an_abstention():
+    checked = verify(DONT_KNOW, PASSAGES, MODEL, WHEN)
     assert checked.abstained and checked.text == ABSTENTION
 
 
@@ -71,8 +72,10 @@ def test_markers_after_the_full_stop_belong_to_their_sentence():
 
 
 def test_a_repeated_source_label_is_not_part_of_the_claim():
-    parts = split_answer("Reuters, published 21 January 2024: Putin visited Pyongyang in July 2000 [1].")
-    assert parts == [("Putin visited Pyongyang in July 2000.", [1])]
+    for passage in PASSAGES:  # the label exactly as the prompt writes it, dated or not
+        for label in (passage.label(), source_label(passage.article.outlet, None)):
+            parts = split_answer(f"{label}: Putin visited Pyongyang in July 2000 [1].")
+            assert parts == [("Putin visited Pyongyang in July 2000.", [1])]
 
 
 def test_the_headline_answer_is_verified_with_the_sentence_that_states_it():

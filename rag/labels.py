@@ -1,0 +1,34 @@
+"""Strings one step of the read path writes and another reads back (or the user sees), each spelled once: the source
+label the prompt puts before each source, the reply the model is told to give when the sources do not answer, and
+the texts of an abstention."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+DONT_KNOW = "I don't know."
+# The ways small models say DONT_KNOW (or paraphrase it) at the start of an answer.
+DONT_KNOW_REPLY = re.compile(
+    r"^(?:i (?:do not|don't) know|(?:the )?sources? (?:do(?:es)? not|don't) (?:say|mention|answer)|"
+    r"there is no information|no information|not (?:mentioned|stated))",
+    re.I,
+)
+ABSTENTION = "The articles here don't say."
+UNCLEAR = "The articles here don't clearly state this; the closest passages are listed with the sources."
+
+_PUBLISHED = ", published "
+_UNKNOWN_DATE = "an unknown date"
+_LABEL_DATE_FORMAT = "%d %B %Y"
+
+
+def source_label(name: str, published: date | None) -> str:
+    """How the prompt introduces a source: "Reuters, published 21 January 2024"."""
+    when = published.strftime(_LABEL_DATE_FORMAT) if published else _UNKNOWN_DATE
+    return f"{name}{_PUBLISHED}{when}"
+
+
+# A source label the model repeated before its claim ("Reuters, published 21 January 2024: ..."), to be dropped.
+ECHOED_SOURCE_LABEL = re.compile(
+    rf"^[^:\n]{{1,120}}{re.escape(_PUBLISHED)}(?:{_UNKNOWN_DATE}|\d{{1,2}} [A-Z][a-z]+ \d{{4}}):\s*"
+)
