@@ -1,4 +1,5 @@
-"""The real Gradio app on 127.0.0.1 (extractive answers over the real sample index), driven through gradio_client."""
+"""The real Gradio app on 127.0.0.1 (extractive answers over the real sample index), driven through gradio_client:
+the wiring of the tabs' handlers (tested one by one in test_*_tab.py), per-session state and the shared queue."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,6 +10,7 @@ from tests.conftest import free_port
 from ui.app import build_app, launch
 
 PUTIN = "When did Putin last visit Pyongyang?"
+pytestmark = pytest.mark.slow  # a real web server and its clients
 
 
 @pytest.fixture(scope="module")
