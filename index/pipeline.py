@@ -15,9 +15,6 @@ from index.loaders import LoadError, iter_files, load_file
 from index.records import Article, Chunk
 from index.store import Indexed, Store
 
-EMBED_BATCH_CHUNKS = 256
-
-
 @dataclass
 class IngestSummary:
     added: int = 0
@@ -117,7 +114,7 @@ def ingest(
             chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
             pending.append((article, chunks, state is not None))
             chunks_queued += len(chunks)
-            if sum(len(c) for _, c, _ in pending) >= EMBED_BATCH_CHUNKS:
+            if sum(len(c) for _, c, _ in pending) >= settings.ingest_batch_chunks:
                 flush()
     flush()
     progress("files", len(files), len(files))

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     top_k: int = Field(4, ge=1, le=50, description="Sources handed to the model.")
     context_chars: int = Field(1200, ge=200, le=20000, description="Source text handed to the LLM, in characters.")
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused at ingest.")
+    ingest_batch_chunks: int = Field(256, ge=1, le=100_000,
+                                     description="Chunks embedded and written per store transaction at ingest.")
     max_new_tokens: int = Field(160, ge=8, le=4096, description="Longest answer the LLM may write.")
     context_window: int = Field(2048, ge=256, le=32768, description="llama.cpp context size in tokens.")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp (default: all cores).")

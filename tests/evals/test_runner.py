@@ -1,8 +1,10 @@
-"""The eval suite end to end: real index, real models; the fast CI subset with accuracy floors.
+"""The eval suite. First its own logic with the scripted LLM (tests/scripted_llm.py, not a model: the answers are
+queued by the test, so every score and report line is exact), then end to end through the real CLI with accuracy
+floors, marked slow.
 
 Floors sit a little under what was measured here, so a regression fails the build: extractive seeds 0.583 /
 sample 0.617 since the verifier binds answers to the question clause by clause (it was 0.708 / 0.660 when a true
-sentence near the question's words counted as an answer); smollm2-135m seeds: see SMOL_FLOOR.
+sentence near the question's words counted as an answer).
 """
 
 import json
@@ -10,24 +12,91 @@ import json
 import pytest
 
 from evals.runner import run_eval
-from tests.conftest import ROOT, SAMPLE, SEEDS, invoke_cli, run_cli
+from tests.conftest import ROOT, SAMPLE, SEEDS, invoke_cli
 
 DATASETS = ROOT / "evals" / "datasets"
 RESULT_FIELDS = {"id", "question", "answer", "abstained", "citations", "retrieved", "latency_s", "ttft_s",
                  "prompt_tokens"}
-SMOL_FLOOR = 0.1
+
+
+QUESTIONS = [  # over ../shared/seeds; the gold answer of "wrong-gold" is wrong on purpose: a verified answer that
+    # the eval must count as shown-and-wrong
+    {"id": "right", "question": "When did Putin last visit Pyongyang?", "answers": ["July 2000"],
+     "evidence": ["Putin visited Pyongyang in July 2000"], "sources": ["000_2391c0ab0d5c219e.txt"], "type": "temporal"},
+    {"id": "wrong-gold", "question": "Whom did Putin meet in Pyongyang in July 2000?", "answers": ["Boris Yeltsin"],
+     "sources": ["000_2391c0ab0d5c219e.txt"], "type": "factoid"},
+    {"id": "none", "question": "How many people live in Pyongyang?", "answers": [], "type": "unanswerable"},
+]
+REPLIES = ["Putin last visited Pyongyang in July 2000 [1].", "Putin met Kim Jong Il in Pyongyang in July 2000 [1].",
+           "I don't know."]
+
+
+def _dataset(tmp_path, questions=QUESTIONS):
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(q) + "\n" for q in questions))
+    return path
+
+
+def test_scores_summary_and_reports_of_a_scripted_run(tmp_path, scripted_llm):
+    scripted_llm.reply(*REPLIES)
+    run = run_eval(_dataset(tmp_path), [SEEDS], tmp_path / "run", _settings(), "scripted")
+    results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    assert [r["model_answer"] for r in results] == REPLIES and all(RESULT_FIELDS <= set(r) for r in results)
+    assert [r["score"]["correct"] for r in results] == [True, False, True]
+    assert [r["score"]["verified_wrong"] for r in results] == [False, True, False]
+    overall = json.loads((tmp_path / "run" / "summary.json").read_text())["metrics"]["overall"]
+    assert overall == run.summary["metrics"]["overall"]
+    assert (overall["n"], overall["accuracy"], overall["verified_wrong"]) == (3, 0.6667, 1)
+    markdown = (tmp_path / "run" / "report.md").read_text()
+    assert "## Shown as verified, and wrong (1)" in markdown and "- **wrong-gold** Whom did Putin meet" in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
+            {q["id"] for q in QUESTIONS}]
+    assert [row.split(" | ")[:3] for row in rows] == [["| wrong-gold", "factoid", "no"], ["| right", "temporal", "yes"],
+                                                       ["| none", "unanswerable", "yes"]]  # shown-and-wrong first
+    report = (tmp_path / "run" / "report.html").read_text()
+    assert report.count("<svg") >= 10 and "Shown as verified, and wrong (1)" in report and "&lt;" not in report
+
+
+def test_compare_lists_regressions_before_fixes_and_changes(tmp_path, scripted_llm):
+    dataset = _dataset(tmp_path)
+    scripted_llm.reply(*REPLIES)
+    run_eval(dataset, [SEEDS], tmp_path / "a", _settings(), "scripted")
+    scripted_llm.reply("I don't know.", "Putin met Kim Jong Il [1].", "I don't know.")
+    run_eval(dataset, [SEEDS], tmp_path / "b", _settings(), "scripted")
+
+    def changes(run_a, run_b):
+        result = invoke_cli("eval", "compare", str(tmp_path / run_a), str(tmp_path / run_b))
+        assert result.exit_code == 0 and "accuracy" in result.output
+        return [line.split(":")[0] for line in result.output.splitlines()
+                if line.startswith(("regression", "fixed", "changed"))]
+
+    assert changes("a", "b") == ["regression right", "changed wrong-gold"]
+    assert changes("b", "a") == ["fixed right", "changed wrong-gold"]
+
+
+def test_min_accuracy_fails_the_command_and_a_rerun_reuses_the_index(tmp_path, scripted_llm):
+    args = ("eval", "--dataset", str(_dataset(tmp_path)), "--corpus", str(SEEDS), "--out", str(tmp_path / "run"),
+            "--llm", "scripted")
+    scripted_llm.reply(*REPLIES)
+    result = invoke_cli(*args, "--min-accuracy", "0.99")
+    assert result.exit_code == 1 and "accuracy 0.667 is below --min-accuracy 0.99" in result.stderr
+    scripted_llm.reply(*REPLIES)
+    assert invoke_cli(*args, "--min-accuracy", "0.6").exit_code == 0
+    ingest = json.loads((tmp_path / "run" / "summary.json").read_text())["ingest"]
+    assert (ingest["unchanged"], ingest["added"], ingest["chunks"]) == (2, 0, 0)
 
 
 @pytest.fixture(scope="module")
 def extractive_seeds_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "run"
-    result = run_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS), "--out", str(out),
-                     "--llm", "extractive", "--min-accuracy", "0.55")
-    assert result.returncode == 0, result.stderr
+    result = invoke_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS), "--out", str(out),
+                        "--llm", "extractive", "--min-accuracy", "0.55")
+    assert result.exit_code == 0, result.stderr
     assert "accuracy" in result.stdout and "faithfulness" in result.stdout
     return out
 
 
+@pytest.mark.slow
 def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
     out = extractive_seeds_run
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
@@ -42,14 +111,7 @@ def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
     assert report.count("<svg") >= 10 and "seeds-01" in report
 
 
-def test_min_accuracy_fails_the_run_and_the_index_is_reused(extractive_seeds_run):
-    result = run_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS),
-                     "--out", str(extractive_seeds_run), "--llm", "extractive", "--min-accuracy", "0.99")
-    assert result.returncode == 1 and "below --min-accuracy" in result.stderr
-    ingest = json.loads((extractive_seeds_run / "summary.json").read_text())["ingest"]
-    assert (ingest["unchanged"], ingest["added"], ingest["chunks"]) == (2, 0, 0)
-
-
+@pytest.mark.slow
 def test_extractive_floor_on_the_sample_set(tmp_path):
     run = run_eval(DATASETS / "sample.jsonl", [SAMPLE], tmp_path / "run", _settings(), "extractive")
     overall = run.summary["metrics"]["overall"]
@@ -57,17 +119,16 @@ def test_extractive_floor_on_the_sample_set(tmp_path):
 
 
 @pytest.mark.slow
-def test_smollm2_floor_and_compare_shows_per_question_changes(extractive_seeds_run, tmp_path):
-    run = run_eval(DATASETS / "seeds.jsonl", [SEEDS], tmp_path / "smol", _settings(), "llamacpp:smollm2-135m")
-    overall = run.summary["metrics"]["overall"]
-    assert overall["accuracy"] >= SMOL_FLOOR and overall["abstention_accuracy"] == 1.0
-    result = invoke_cli("eval", "compare", str(extractive_seeds_run), str(tmp_path / "smol"))
-    assert result.exit_code == 0
-    assert "accuracy" in result.output
-    changes = [line for line in result.output.splitlines() if line.startswith(("regression", "fixed", "changed"))]
-    assert changes
-    kinds = [line.split()[0] for line in changes]
-    assert kinds == sorted(kinds, key=["regression", "fixed", "changed"].index)  # regressions first
+def test_a_real_model_run_never_answers_the_unanswerable_and_times_every_answer(tmp_path):
+    """smollm2-135m through llama.cpp on the seeds set's first answerable and all its unanswerable questions: what
+    holds on any machine is that the unanswerable ones get no answer, and every answer is measured."""
+    seeds = [json.loads(line) for line in (DATASETS / "seeds.jsonl").read_text().splitlines()]
+    chosen = seeds[:4] + [q for q in seeds if q["type"] == "unanswerable"]
+    run = run_eval(_dataset(tmp_path, chosen), [SEEDS], tmp_path / "smol", _settings(), "llamacpp:smollm2-135m")
+    assert run.summary["metrics"]["unanswerable"]["abstention_accuracy"] == 1.0
+    assert run.summary["build"]["backend"] == "llamacpp" and run.summary["build"]["model_sha256"]
+    assert all(r["latency_s"] > 0 for r in run.results)
+    assert any(r["prompt_tokens"] for r in run.results)  # the model itself read a prompt
 
 
 def test_bad_dataset_is_a_one_line_error(tmp_path):
@@ -84,23 +145,25 @@ def _settings():
     return load_settings()
 
 
-def test_judge_verdicts_and_a_warning_for_sources_missing_from_the_corpus(tmp_path):
-    dataset = tmp_path / "set.jsonl"
-    dataset.write_text(
-        '{"id": "a", "question": "When did Putin last visit Pyongyang?", "answers": ["summer of 2000"], '
-        '"sources": ["000_2391c0ab0d5c219e.txt"], "type": "temporal"}\n'
-        '{"id": "b", "question": "Who is the Kremlin spokesman?", "answers": ["Peskov"], '
-        '"sources": ["gone.txt"], "type": "factoid"}\n'
-    )
+def test_the_judge_is_asked_only_about_shown_answers_and_its_yes_makes_one_correct(tmp_path, scripted_llm):
+    dataset = _dataset(tmp_path, [
+        {"id": "a", "question": "When did Putin last visit Pyongyang?", "answers": ["summer of 2000"],
+         "sources": ["000_2391c0ab0d5c219e.txt"], "type": "temporal"},
+        {"id": "b", "question": "Who is the Kremlin spokesman?", "answers": ["Peskov"], "sources": ["gone.txt"],
+         "type": "factoid"},
+    ])
+    # One scripted backend answers and judges: answer a, the judge on a, answer b (an abstention: no judge).
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "Yes.", "I don't know.")
     warnings = []
-    run = run_eval(dataset, [SEEDS], tmp_path / "run", _settings(), "extractive",
-                   judge_spec="llamacpp:smollm2-135m", warn=warnings.append)
+    run = run_eval(dataset, [SEEDS], tmp_path / "run", _settings(), "scripted", judge_spec="scripted",
+                   warn=warnings.append)
     assert any("gone.txt" in line for line in warnings)
-    answered = [r for r in run.results if not r["abstained"]]
-    assert answered and all(isinstance(r["judge_correct"], bool) for r in answered)
-    # "summer of 2000" is no string match for "July 2000": only the judge can make it correct.
-    first = run.results[0]
-    assert first["score"]["correct"] == (not first["abstained"] and first["judge_correct"])
+    judge_prompt = scripted_llm.prompts[1]
+    assert "Accepted answers: summer of 2000" in judge_prompt and "Candidate answer:" in judge_prompt
+    assert "July 2000" in judge_prompt and len(scripted_llm.prompts) == 3
+    # "summer of 2000" is no string match for "July 2000": only the judge made it correct.
+    assert [r.get("judge_correct") for r in run.results] == [True, None]
+    assert [r["score"]["correct"] for r in run.results] == [True, False]
 
 
 def test_extractive_cannot_be_a_judge(tmp_path):

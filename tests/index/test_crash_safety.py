@@ -11,14 +11,17 @@ import pytest
 from evals.synthetic import write_corpus
 from tests.conftest import ROOT
 
-ARTICLES = 120  # ~800 chunks: several embedding batches, so kills land between and inside store writes
+pytestmark = pytest.mark.slow  # real subprocesses killed mid-write: ~1 min
+
+ARTICLES = 40  # ~270 chunks in batches of BATCH_CHUNKS: kills land between and inside store writes
+BATCH_CHUNKS = 48
 
 
 def _start_ingest(corpus, data_dir):
     return subprocess.Popen(
         [sys.executable, "-m", "rag", "ingest", str(corpus), "--data-dir", str(data_dir)],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "DATELINE_INGEST_BATCH_CHUNKS": str(BATCH_CHUNKS)},
     )
 
 
@@ -58,7 +61,7 @@ def test_killed_ingestion_leaves_consistent_stores_and_a_rerun_finishes(tmp_path
     write_corpus(corpus, ARTICLES, chars=4000)
     data_dir = tmp_path / "index"
     counts = []
-    for batches, delay in ((0, 0.5), (1, 0.0), (1, 0.4), (2, 0.2)):
+    for batches, delay in ((1, 0.0), (1, 0.4), (2, 0.2)):  # between batches, inside one, inside a later one
         _kill_after_batches(corpus, data_dir, batches, delay)
         if (data_dir / "manifest.sqlite").exists():
             counts.append(_assert_consistent(data_dir))

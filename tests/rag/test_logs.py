@@ -1,9 +1,12 @@
 """The log a user can send: the real CLI in a subprocess with its home in a temp dir."""
 
+import pytest
+
 from rag.logs import LOG_BACKUPS, MAX_LOG_BYTES, PACKAGES, log_path, setup_logging
 from tests.conftest import invoke_cli, run_cli
 
 
+@pytest.mark.slow  # `dateline` in a subprocess
 def test_a_user_error_is_one_line_on_screen_and_its_traceback_is_in_the_log(tmp_path):
     env = {"DATELINE_HOME": str(tmp_path)}
     result = run_cli("ask", "When did the Zorblat summit end?", "--data-dir", str(tmp_path / "empty"), env=env)
@@ -14,6 +17,7 @@ def test_a_user_error_is_one_line_on_screen_and_its_traceback_is_in_the_log(tmp_
     assert "Zorblat" not in log  # no question text at INFO
 
 
+@pytest.mark.slow  # `dateline` in a subprocess
 def test_verbose_also_prints_the_log_on_stderr(tmp_path):
     result = run_cli("--verbose", "models", "list", "--json", env={"DATELINE_HOME": str(tmp_path)})
     assert result.returncode == 0 and "command models_list started" in result.stderr

