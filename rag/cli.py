@@ -341,13 +341,14 @@ def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `date
                 progress.update(task, description=f"{preset.name}: {what}", completed=done, total=total)
 
             path = cache.pull(preset, show)
-    else:
-        last = {"what": None}
+    else:  # a log or `make`'s output: a line per step and per tenth of it, not a redrawn bar
+        last = {"what": None, "tenth": -1}
 
         def show(what: str, done: int, total: int) -> None:
-            if what != last["what"]:
-                last["what"] = what
-                err.print(f"{preset.name}: {what} ({done / 1e6:,.0f}/{total / 1e6:,.0f} MB)")
+            tenth = 10 * done // total if total else 0
+            if what != last["what"] or tenth > last["tenth"]:
+                last.update(what=what, tenth=tenth)
+                err.print(f"{preset.name}: {what} {done / 1e6:,.0f}/{total / 1e6:,.0f} MB ({10 * tenth}%)")
 
         path = cache.pull(preset, show)
     console.print(f"{preset.name}: ready at {path} (sha256 verified)")
