@@ -2,6 +2,9 @@
 
 {"id", "question", "answers": [aliases], "evidence": [quotes, optional], "sources": [article ids],
  "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable"}
+
+An alias is a phrase, or a list of phrases that must all appear ("what did X and Y each say": ["12", "19"]).
+Lines starting with "#" are comments (a held-out file says so at its top).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class DatasetError(ValueError):
 class EvalQuestion(BaseModel):
     id: str
     question: str
-    answers: list[str]
+    answers: list[str | list[str]]
     evidence: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     as_of: date | None = None
@@ -35,7 +38,7 @@ class EvalQuestion(BaseModel):
 def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
     """Parse and check a dataset; `warn` receives one line per unknown field."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = ["" if line.startswith("#") else line for line in Path(path).read_text(encoding="utf-8").splitlines()]
     except OSError as exc:
         raise DatasetError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:

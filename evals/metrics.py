@@ -44,20 +44,23 @@ def normalise(text: str) -> list[str]:
     return result
 
 
-def alias_match(answer: str, aliases: list[str]) -> bool:
+def _has_phrase(tokens: list[str], phrase: str) -> bool:
+    wanted = normalise(phrase)
+    return bool(wanted) and any(tokens[i:i + len(wanted)] == wanted for i in range(len(tokens) - len(wanted) + 1))
+
+
+def alias_match(answer: str, aliases: list[str | list[str]]) -> bool:
+    """One alias appears as a whole phrase; an alias that is a list matches when every one of its phrases does."""
     tokens = normalise(answer)
-    for alias in aliases:
-        wanted = normalise(alias)
-        if wanted and any(tokens[i:i + len(wanted)] == wanted for i in range(len(tokens) - len(wanted) + 1)):
-            return True
-    return False
+    return any(all(_has_phrase(tokens, p) for p in alias) if isinstance(alias, list) else _has_phrase(tokens, alias)
+               for alias in aliases)
 
 
-def token_f1(answer: str, aliases: list[str]) -> float:
+def token_f1(answer: str, aliases: list[str | list[str]]) -> float:
     tokens = normalise(answer)
     best = 0.0
     for alias in aliases:
-        wanted = normalise(alias)
+        wanted = normalise(" ".join(alias) if isinstance(alias, list) else alias)
         common = sum((Counter(tokens) & Counter(wanted)).values())
         if common:
             precision, recall = common / len(tokens), common / len(wanted)

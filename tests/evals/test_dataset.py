@@ -71,3 +71,11 @@ def test_sample_set_has_as_of_pairs_that_straddle_june_2024():
     for early, late in (sorted(p, key=lambda q: q.as_of) for p in pairs):
         assert early.as_of.isoformat() < "2024-06" < late.as_of.isoformat() or early.as_of.year < 2024
         assert set(early.answers).isdisjoint(late.answers)
+
+
+def test_comment_lines_are_skipped_and_line_numbers_kept(tmp_path):
+    path = _write(tmp_path, GOOD, raw_lines=["# held out: report only\n", "{nope\n"])
+    with pytest.raises(DatasetError, match=r"set.jsonl:3: malformed JSON"):
+        load_dataset(path)
+    path.write_text("# never tune on this file\n" + json.dumps(GOOD) + "\n")
+    assert [q.id for q in load_dataset(path)] == ["q1"]

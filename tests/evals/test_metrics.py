@@ -49,3 +49,10 @@ def test_scores_and_summary_over_handmade_results_deterministic():
     assert overall["mrr"] == 0.5 and overall["hit@1"] == 0.0 and overall["hit@3"] == 1.0
     assert summary["unanswerable"]["abstention_accuracy"] == 1.0
     assert summary["factoid"]["false_abstention_rate"] == 0.0
+
+
+def test_a_list_alias_needs_every_phrase():
+    both = [["12 dead", "19 dead"], "nineteen and twelve"]
+    assert alias_match("The Herald said 12 dead [1]; the Post said 19 dead [2].", both)
+    assert not alias_match("The Herald said 12 dead [1].", both)
+    assert token_f1("12 dead, 19 dead", both) == 1.0
