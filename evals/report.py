@@ -31,6 +31,12 @@ def metrics_table(metrics: dict) -> Table:
     return table
 
 
+def misses_line(summary: dict) -> str:
+    """"missed: 3 retrieval_miss, 1 model_abstained" (causes with none left out), for the terminal."""
+    missed = [f"{count} {cause}" for cause, count in summary.get("misses", {}).items() if count]
+    return "missed: " + (", ".join(missed) if missed else "none")
+
+
 def _markdown(summary: dict, results: list[dict]) -> str:
     metrics = summary["metrics"]
     groups = list(metrics)
@@ -42,16 +48,20 @@ def _markdown(summary: dict, results: list[dict]) -> str:
         "| metric | " + " | ".join(groups) + " |", "|---|" + "---|" * len(groups),
     ]
     lines += [f"| {name} | " + " | ".join(_fmt(metrics[g].get(name)) for g in groups) + " |" for name in METRICS]
+    lines += ["", "## Why questions were missed", "", "| cause | questions |", "|---|---|"]
+    lines += [f"| {cause} | {count} |" for cause, count in summary.get("misses", {}).items()]
     wrong = verified_wrong(results)
     lines += ["", f"## Shown as verified, and wrong ({len(wrong)})", ""]
     for r in wrong:
         lines.append(f"- **{r['id']}** {r['question']} → {r['answer']}")
         lines += [f"  - [{c['n']}] {c['source']}: “{c['text']}”" for c in r["citations"]]
-    lines += ["", "## Questions", "", "| id | type | correct | answer | citations |", "|---|---|---|---|---|"]
+    lines += ["", "## Questions", "", "| id | type | correct | missed because | answer | citations |",
+              "|---|---|---|---|---|---|"]
     for r in wrong + [r for r in results if r not in wrong]:
         cites = "; ".join(f"[{c['n']}] {c['source']}" for c in r["citations"])
         answer = r["answer"].replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {r['id']} | {r['type']} | {'yes' if r['score']['correct'] else 'no'} | {answer} | {cites} |")
+        lines.append(f"| {r['id']} | {r['type']} | {'yes' if r['score']['correct'] else 'no'} | {r.get('miss') or ''} "
+                     f"| {answer} | {cites} |")
     return "\n".join(lines) + "\n"
 
 
@@ -89,6 +99,7 @@ def _html(summary: dict, results: list[dict]) -> str:
     metrics = summary["metrics"]
     esc = html.escape
     charts = metric_charts(metrics)
+    misses = "".join(f"<tr><td>{cause}</td><td>{count}</td></tr>" for cause, count in summary.get("misses", {}).items())
     wrong = verified_wrong(results)
     wrong_items = "".join(
         f"<li><b>{esc(r['id'])}</b> {esc(r['question'])} → {esc(r['answer'])}<ul>"
@@ -98,7 +109,7 @@ def _html(summary: dict, results: list[dict]) -> str:
         f"<tr class=\"{'ok' if r['score']['correct'] else 'bad'}\"><td>{esc(r['id'])}</td><td>{esc(r['type'])}</td>"
         f"<td>{esc(r['question'])}</td><td>{esc(r['answer'])}</td><td>"
         + "<br>".join(f"[{c['n']}] {esc(c['source'])}: “{esc(c['text'])}”" for c in r["citations"])
-        + f"</td><td>{'yes' if r['score']['correct'] else 'no'}</td></tr>"
+        + f"</td><td>{'yes' if r['score']['correct'] else 'no'}</td><td>{esc(r.get('miss') or '')}</td></tr>"
         for r in wrong + [r for r in results if r not in wrong]
     )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Dateline eval report</title>
@@ -109,9 +120,10 @@ vertical-align:top;font-size:14px}}tr.bad td:last-child{{color:#b91c1c}}tr.ok td
 </head><body><h1>Dateline eval report</h1>
 <p>Dataset <code>{esc(summary['dataset'])}</code>, LLM <code>{esc(summary['llm'])}</code>,
 {summary['questions']} questions.</p><h2>Metrics by question type</h2>{charts}
+<h2>Why questions were missed</h2><table><tr><th>cause</th><th>questions</th></tr>{misses}</table>
 <h2>Shown as verified, and wrong ({len(wrong)})</h2><ul>{wrong_items}</ul>
 <h2>Questions</h2><table><tr><th>id</th><th>type</th><th>question</th><th>answer</th><th>citations</th>
-<th>correct</th></tr>{rows}</table></body></html>
+<th>correct</th><th>missed because</th></tr>{rows}</table></body></html>
 """
 
 
@@ -141,6 +153,12 @@ def compare_runs(run_a: Path, run_b: Path) -> tuple[Table, list[str]]:
             worse = delta > 0 if name in LOWER_IS_BETTER else delta < 0
             style = "red" if worse and abs(delta) > 1e-9 else "green" if abs(delta) > 1e-9 else ""
             table.add_row(name, group, _fmt(a), _fmt(b), f"[{style}]{delta:+.3f}[/]" if style else "+0.000")
+    misses_a = summary_a.get("misses", {})
+    for cause, b in summary_b.get("misses", {}).items():
+        a = misses_a.get(cause)
+        if a is not None:
+            style = "red" if b > a else "green" if b < a else ""
+            table.add_row(cause, "missed", str(a), str(b), f"[{style}]{b - a:+d}[/]" if style else "+0")
     before = {r["id"]: r for r in results_a}
     regressions, fixes, changed = [], [], []
     for r in results_b:

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.attribution import count_causes, miss_cause
 from evals.dataset import EvalQuestion, load_dataset
 from evals.metrics import score_question, summarise_by_type
 from evals.report import write_reports
 from index.pipeline import ingest
 from index.store import open_store
-from rag.chat import ask
+from rag.chat import AnswerEvent, SourcesEvent, answer_events
+from rag.records import Answer
 from rag.llms import LLMError, build_info, load_llm
 
 JUDGE_PROMPT = (
@@ -34,9 +36,21 @@ class EvalRun:
 def _judge(llm, question: EvalQuestion, answer: str) -> bool:
     from llama_index.core.llms import ChatMessage
 
-    prompt = JUDGE_PROMPT.format(question=question.question, answers="; ".join(question.answers), answer=answer)
+    answers = "; ".join(" and ".join(a) if isinstance(a, list) else a for a in question.answers)
+    prompt = JUDGE_PROMPT.format(question=question.question, answers=answers, answer=answer)
     reply = llm.chat([ChatMessage(role="user", content=prompt)]).message.content or ""
     return reply.strip().lower().startswith("yes")
+
+
+def _ask(question: EvalQuestion, store, settings, spec: str) -> tuple[Answer, str]:
+    """The answer, and the source text the model read (for attributing a miss)."""
+    prompt_sources = ""
+    for event in answer_events(question.question, store, settings, question.as_of, spec):
+        if isinstance(event, SourcesEvent):
+            prompt_sources = "\n".join(passage.text for passage in event.passages)
+        elif isinstance(event, AnswerEvent):
+            return event.answer, prompt_sources
+    raise AssertionError("answer_events always ends with an AnswerEvent")
 
 
 def run_eval(
@@ -69,7 +83,7 @@ def run_eval(
     with (out_dir / "results.jsonl.partial").open("w", encoding="utf-8") as partial:
         for done, question in enumerate(questions, start=1):
             started = time.perf_counter()
-            answer = ask(question.question, store, eval_settings, question.as_of, spec)
+            answer, prompt_sources = _ask(question, store, eval_settings, spec)
             public = answer.to_public_json()
             result = {
                 "id": question.id,
@@ -92,6 +106,7 @@ def run_eval(
                 verdict = _judge(judge, question, answer.answer)
                 result["judge_correct"] = verdict
             result["score"] = score_question(question, result, verdict)
+            result["miss"] = miss_cause(question, result, prompt_sources)
             partial.write(json.dumps(result, ensure_ascii=False) + "\n")
             partial.flush()
             results.append(result)
@@ -107,6 +122,7 @@ def run_eval(
         "questions": len(questions),
         "ingest": {k: v for k, v in summary.as_dict().items() if k != "problems"},
         "metrics": summarise_by_type(questions, scores),
+        "misses": count_causes(results),
     }
     (out_dir / "summary.json").write_text(json.dumps(run_summary, indent=2))
     write_reports(out_dir, run_summary, results)

@@ -377,7 +377,7 @@ def eval_run(
     missing = [flag for flag, value in (("--dataset", dataset), ("--corpus", corpus), ("--out", out)) if not value]
     if missing:
         raise SettingsError(f"dateline eval needs {', '.join(missing)} (see `dateline eval --help`)")
-    from evals.report import metrics_table
+    from evals.report import metrics_table, misses_line
     from evals.runner import run_eval
 
     settings = load_settings(llm=llm, top_k=top_k, llm_base_url=llm_base_url)
@@ -391,6 +391,7 @@ def eval_run(
         run = run_eval(dataset, corpus, out, settings, llm, limit, judge, _warn,
                        lambda done, total: err.print(f"{done}/{total}") if done % 10 == 0 or done == total else None)
     console.print(metrics_table(run.summary["metrics"]))
+    console.print(misses_line(run.summary))
     console.print(f"wrote {out}/results.jsonl, summary.json, report.md, report.html")
     accuracy = run.summary["metrics"]["overall"]["accuracy"]
     if min_accuracy is not None and accuracy < min_accuracy:

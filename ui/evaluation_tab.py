@@ -12,7 +12,7 @@ import time
 import gradio as gr
 
 from evals.dataset import PUBLIC_SETS
-from evals.report import metric_charts
+from evals.report import metric_charts, misses_line
 from evals.runner import EvalRun, run_eval
 from ui.render import escape_text
 
@@ -54,8 +54,8 @@ class EvaluationTab:
             log.exception("evaluation run failed")
             return f"⚠️ The run failed: {escape_text(str(exc))}", gr.update(), gr.update(), gr.update()
         accuracy = run.summary["metrics"]["overall"]["accuracy"]
-        status = (f"{len(run.results)} questions on {set_name} with {llm_spec}: accuracy {accuracy:.3f}. "
-                  f"Reports in {out}.")
+        status = (f"{len(run.results)} questions on {set_name} with {llm_spec}: accuracy {accuracy:.3f}; "
+                  f"{misses_line(run.summary)}. Reports in {out}.")
         return status, metrics_table(run), metric_charts(run.summary["metrics"]), question_rows(run)
 
 

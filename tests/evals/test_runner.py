@@ -8,6 +8,7 @@ sentence near the question's words counted as an answer).
 """
 
 import json
+import re
 
 import pytest
 
@@ -47,14 +48,19 @@ def test_scores_summary_and_reports_of_a_scripted_run(tmp_path, scripted_llm):
     overall = json.loads((tmp_path / "run" / "summary.json").read_text())["metrics"]["overall"]
     assert overall == run.summary["metrics"]["overall"]
     assert (overall["n"], overall["accuracy"], overall["verified_wrong"]) == (3, 0.6667, 1)
+    assert [r["miss"] for r in results] == [None, "wrong_answer", None]
+    assert run.summary["misses"]["wrong_answer"] == 1 and sum(run.summary["misses"].values()) == 1
     markdown = (tmp_path / "run" / "report.md").read_text()
     assert "## Shown as verified, and wrong (1)" in markdown and "- **wrong-gold** Whom did Putin meet" in markdown
+    assert "| wrong_answer | 1 |" in markdown and "| retrieval_miss | 0 |" in markdown
     rows = [line for line in markdown.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
             {q["id"] for q in QUESTIONS}]
-    assert [row.split(" | ")[:3] for row in rows] == [["| wrong-gold", "factoid", "no"], ["| right", "temporal", "yes"],
-                                                       ["| none", "unanswerable", "yes"]]  # shown-and-wrong first
+    assert [row.split(" | ")[:4] for row in rows] == [  # shown-and-wrong first
+        ["| wrong-gold", "factoid", "no", "wrong_answer"], ["| right", "temporal", "yes", ""],
+        ["| none", "unanswerable", "yes", ""]]
     report = (tmp_path / "run" / "report.html").read_text()
     assert report.count("<svg") >= 10 and "Shown as verified, and wrong (1)" in report and "&lt;" not in report
+    assert "<tr><td>wrong_answer</td><td>1</td></tr>" in report
 
 
 def test_compare_lists_regressions_before_fixes_and_changes(tmp_path, scripted_llm):
@@ -71,6 +77,8 @@ def test_compare_lists_regressions_before_fixes_and_changes(tmp_path, scripted_l
                 if line.startswith(("regression", "fixed", "changed"))]
 
     assert changes("a", "b") == ["regression right", "changed wrong-gold"]
+    compared = invoke_cli("eval", "compare", str(tmp_path / "a"), str(tmp_path / "b")).output
+    assert re.search(r"model_abstained\s*│\s*missed\s*│\s*0\s*│\s*1\s*│\s*\+1", compared), compared
     assert changes("b", "a") == ["fixed right", "changed wrong-gold"]
 
 

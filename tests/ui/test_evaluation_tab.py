@@ -12,7 +12,7 @@ REPLIES = ["Putin last visited Pyongyang in July 2000 [1].",  # seeds-01: right
 def test_a_run_shows_its_status_metrics_charts_and_rows(tmp_path, scripted_llm):
     scripted_llm.reply(*REPLIES)
     status, metrics, charts, rows = EvaluationTab(load_settings(home=tmp_path)).run("seeds", "scripted", 3)
-    assert status.startswith("3 questions on seeds with scripted: accuracy 0.667. Reports in ")
+    assert status.startswith("3 questions on seeds with scripted: accuracy 0.667; missed: 1 ")
     runs = list((tmp_path / "eval-runs").iterdir())
     assert len(runs) == 1 and runs[0].name.startswith("seeds-") and str(runs[0]) in status
     assert (runs[0] / "report.html").exists()
