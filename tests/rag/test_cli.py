@@ -1,5 +1,6 @@
-"""The `dateline` command: in this process through typer's runner (fast), and in subprocesses as a user runs it
-with a real model (marked slow)."""
+"""The `dateline` command through typer's runner, in this process (the real CLI code; `dateline` in a subprocess
+is tested in test_logs.py and test_browser.py). Scripted LLM and extractive answers, then the default model, marked
+slow."""
 
 import json
 
@@ -7,7 +8,7 @@ import pytest
 
 from rag.labels import UNCLEAR
 
-from tests.conftest import SAMPLE, SEEDS, invoke_cli, run_cli
+from tests.conftest import SAMPLE, SEEDS, invoke_cli
 
 QUESTION = "When did Putin last visit Pyongyang?"
 
@@ -25,9 +26,9 @@ def seeds_dir(tmp_path_factory):
 
 
 def _ask(data_dir, *extra):
-    """`dateline ask --json` in a subprocess."""
-    result = run_cli("ask", QUESTION, "--data-dir", str(data_dir), "--json", *extra)
-    assert result.returncode == 0, result.stderr
+    """`dateline ask QUESTION --json`."""
+    result = invoke_cli("ask", QUESTION, "--data-dir", str(data_dir), "--json", *extra)
+    assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
 
@@ -43,9 +44,7 @@ def _assert_citations_quote_their_articles(answer, corpus_dir, data_dir):
 
 
 def test_extractive_answer_over_the_seeds_cites_july_2000(seeds_dir):
-    result = invoke_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "extractive", "--json")
-    assert result.exit_code == 0, result.stderr
-    answer = json.loads(result.stdout)
+    answer = _ask(seeds_dir, "--llm", "extractive")
     assert not answer["abstained"]
     assert "July 2000" in answer["answer"] and "[1]" in answer["answer"]
     assert "July 2000" in answer["citations"][0]["text"]
