@@ -75,4 +75,6 @@ _REPO = Path(__file__).resolve().parent.parent
 PUBLIC_SETS: dict[str, tuple[Path, Path]] = {
     "sample": (_REPO / "evals" / "datasets" / "sample.jsonl", _REPO / "data" / "sample"),
     "seeds": (_REPO / "evals" / "datasets" / "seeds.jsonl", _REPO.parent / "shared" / "seeds"),
+    "news-dev": (_REPO / "evals" / "datasets" / "news-dev.jsonl", _REPO / "data" / "news"),
+    "news-test": (_REPO / "evals" / "datasets" / "news-test.jsonl", _REPO / "data" / "news"),  # held out: report only
 }

@@ -7,6 +7,8 @@ from index.clean import clean
 from index.loaders import iter_files, load_file
 from tests.conftest import ROOT, SAMPLE, SEEDS
 
+NEWS = ROOT / "data" / "news"
+
 DATASETS = ROOT / "evals" / "datasets"
 GOOD = {"id": "q1", "question": "When?", "answers": ["July 2000"], "sources": ["a.md"], "type": "temporal"}
 
@@ -48,7 +50,8 @@ def _articles(root):
     return {a.id: a for path in iter_files([root]) for a in map(clean, load_file(path, 10**8))}
 
 
-@pytest.mark.parametrize(("name", "corpus", "minimum"), [("sample.jsonl", SAMPLE, 40), ("seeds.jsonl", SEEDS, 20)])
+@pytest.mark.parametrize(("name", "corpus", "minimum"), [("sample.jsonl", SAMPLE, 40), ("seeds.jsonl", SEEDS, 20),
+                                                        ("news-dev.jsonl", NEWS, 75), ("news-test.jsonl", NEWS, 75)])
 def test_public_sets_are_big_enough_and_grounded_in_their_corpus(name, corpus, minimum):
     questions = load_dataset(DATASETS / name)
     articles = _articles(corpus)
@@ -79,3 +82,16 @@ def test_comment_lines_are_skipped_and_line_numbers_kept(tmp_path):
         load_dataset(path)
     path.write_text("# never tune on this file\n" + json.dumps(GOOD) + "\n")
     assert [q.id for q in load_dataset(path)] == ["q1"]
+
+
+def test_the_news_corpus_is_dated_varied_and_its_test_split_is_marked_held_out():
+    articles = _articles(NEWS)
+    assert len(articles) >= 40 and all(a.published and a.outlet for a in articles.values())
+    assert len({a.outlet for a in articles.values()}) >= 10
+    assert (DATASETS / "news-test.jsonl").read_text().startswith("# news-test: HELD OUT. Report only")
+    dev, test = load_dataset(DATASETS / "news-dev.jsonl"), load_dataset(DATASETS / "news-test.jsonl")
+    assert len(dev) + len(test) >= 150 and not {q.id for q in dev} & {q.id for q in test}
+    assert not {q.question for q in dev if q.as_of} & {q.question for q in test if q.as_of}  # as-of groups stay whole
+    for split in (dev, test):
+        assert sum(1 for q in split if q.answers and q.answers[0] in ("yes", "no")) >= 4
+        assert sum(1 for q in split if any(isinstance(a, list) for a in q.answers)) >= 1  # "each said" questions
