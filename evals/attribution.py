@@ -2,12 +2,12 @@
 
 The causes, in the order they are decided (the first that applies):
 - wrong_answer: an answer was shown and it is wrong (for an unanswerable question: any answer shown);
+- verifier_rejected: the model's own words gave an accepted answer, and the verifier did not let it through;
 - retrieval_miss: none of the question's gold sources was retrieved;
 - composition_miss: the answer was not in the prompt: no evidence quote (or, without quotes, no accepted answer)
-  is in the source text the model read, although a gold source was retrieved (or none is named);
+  is in the sentences the model read, although a gold source was retrieved (or none is named);
 - model_abstained: the answer was in the prompt and the model said the sources do not answer;
-- verifier_rejected: the model's own words gave an accepted answer, and the verifier did not let it through;
-- model_wrong: the model answered something else, and the verifier caught it.
+- model_wrong: the answer was in the prompt, the model said something else, and the verifier caught it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from evals.dataset import EvalQuestion
 from evals.metrics import alias_match, normalise
 from rag.labels import DONT_KNOW_REPLY
 
-CAUSES = ("wrong_answer", "retrieval_miss", "composition_miss", "model_abstained", "verifier_rejected", "model_wrong")
+CAUSES = ("wrong_answer", "verifier_rejected", "retrieval_miss", "composition_miss", "model_abstained", "model_wrong")
 
 
 def _in_text(quote: str, text: str) -> bool:
@@ -33,21 +33,21 @@ def answer_in(text: str, question: EvalQuestion) -> bool:
 
 def miss_cause(question: EvalQuestion, result: dict, prompt_sources: str) -> str | None:
     """The cause of a miss (see the module docstring), or None for a question answered correctly.
-    `result` is the question's results.jsonl line; `prompt_sources` the source text the model read."""
+    `result` is the question's results.jsonl line; `prompt_sources` the article sentences the model read."""
     if result["score"]["correct"]:
         return None
     if not result["abstained"]:
         return "wrong_answer"
+    model_answer = (result.get("model_answer") or "").strip()
+    if model_answer and alias_match(model_answer, question.answers):
+        return "verifier_rejected"
     retrieved = {r["source"] for r in result.get("retrieved", [])}
     if question.sources and not retrieved & set(question.sources):
         return "retrieval_miss"
     if not answer_in(prompt_sources, question):
         return "composition_miss"
-    model_answer = (result.get("model_answer") or "").strip()
     if not model_answer or DONT_KNOW_REPLY.match(model_answer):
         return "model_abstained"
-    if alias_match(model_answer, question.answers):
-        return "verifier_rejected"
     return "model_wrong"
 
 

@@ -17,10 +17,10 @@ from index.store import Store
 from rag.compose import Passage, closest_passages, compose
 from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
+from rag.labels import ABSTENTION
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.retrieve import retrieve, wants_latest
-from rag.labels import ABSTENTION
 from rag.verify import unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000

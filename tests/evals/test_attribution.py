@@ -23,6 +23,7 @@ def _result(correct=False, abstained=True, retrieved=("bridge.md",), model_answe
     (_result(), PROMPT, "model_abstained"),
     (_result(model_answer=None), PROMPT, "model_abstained"),
     (_result(model_answer="The bridge opened on 3 March 2025 [2]."), PROMPT, "verifier_rejected"),
+    (_result(retrieved=(), model_answer="It opened on 3 March 2025 [1]."), "", "verifier_rejected"),  # right anyway
     (_result(model_answer="The bridge opened in 2019 [1]."), PROMPT, "model_wrong"),
 ])
 def test_each_miss_has_one_cause(result, prompt, cause):
