@@ -51,8 +51,7 @@ $(CHROMIUM):
 
 test: install $(CHROMIUM)
 	@echo "==> the test models (smollm2-135m, 98 MB, and the default model, 1.1 GB) are fetched once, then reused"
-	$(BIN)/dateline models pull $(TEST_MODEL)
-	$(BIN)/dateline models pull $(DEFAULT_MODEL)
+	$(BIN)/dateline models pull $(TEST_MODEL) $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest
 
 # The edit-test loop: everything but the tests marked slow (real LLMs, model servers, the browser).

@@ -328,10 +328,15 @@ def models_list(as_json: AsJson = False):
 
 @models_app.command("pull")
 @user_errors
-def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `dateline models list`).")]):
-    """Download a preset into the model cache and verify its sha256."""
-    preset = get_preset(name)
+def models_pull(names: Annotated[list[str], typer.Argument(help="Preset names (see `dateline models list`).")]):
+    """Download presets into the model cache and verify their sha256 (a present, verified one is not fetched again)."""
     cache = ModelCache(load_settings().model_cache)
+    for preset in [get_preset(name) for name in names]:  # every name checked before anything is fetched
+        path = _pull_with_progress(cache, preset)
+        console.print(f"{preset.name}: ready at {path} (sha256 verified)", soft_wrap=True)
+
+
+def _pull_with_progress(cache: ModelCache, preset) -> Path:
     if sys.stderr.isatty():
         with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                       console=err) as progress:
@@ -340,18 +345,16 @@ def models_pull(name: Annotated[str, typer.Argument(help="Preset name (see `date
             def show(what: str, done: int, total: int) -> None:
                 progress.update(task, description=f"{preset.name}: {what}", completed=done, total=total)
 
-            path = cache.pull(preset, show)
-    else:  # a log or `make`'s output: a line per step and per tenth of it, not a redrawn bar
-        last = {"what": None, "tenth": -1}
+            return cache.pull(preset, show)
+    last = {"what": None, "tenth": -1}  # a log or `make`'s output: a line per step and per tenth, not a redrawn bar
 
-        def show(what: str, done: int, total: int) -> None:
-            tenth = 10 * done // total if total else 0
-            if what != last["what"] or tenth > last["tenth"]:
-                last.update(what=what, tenth=tenth)
-                err.print(f"{preset.name}: {what} {done / 1e6:,.0f}/{total / 1e6:,.0f} MB ({10 * tenth}%)")
+    def show(what: str, done: int, total: int) -> None:
+        tenth = 10 * done // total if total else 0
+        if what != last["what"] or tenth > last["tenth"]:
+            last.update(what=what, tenth=tenth)
+            err.print(f"{preset.name}: {what} {done / 1e6:,.0f}/{total / 1e6:,.0f} MB ({10 * tenth}%)")
 
-        path = cache.pull(preset, show)
-    console.print(f"{preset.name}: ready at {path} (sha256 verified)")
+    return cache.pull(preset, show)
 
 
 @eval_app.callback(invoke_without_command=True)

@@ -13,8 +13,8 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # real subprocesses killed mid-write: ~1 min
 
-ARTICLES = 40  # ~270 chunks in batches of BATCH_CHUNKS: kills land between and inside store writes
-BATCH_CHUNKS = 48
+ARTICLES = 24  # ~160 chunks in batches of BATCH_CHUNKS: kills land between and inside store writes
+BATCH_CHUNKS = 32
 
 
 def _start_ingest(corpus, data_dir):

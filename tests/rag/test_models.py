@@ -76,3 +76,10 @@ def test_models_list_shows_presence(tmp_path, monkeypatch):
     monkeypatch.setenv("DATELINE_HOME", str(tmp_path))
     result = invoke_cli("models", "list", "--json")
     assert result.exit_code == 0 and '"name": "qwen2.5-coder-1.5b"' in result.stdout and '"present": false' in result.stdout
+
+
+def test_pull_checks_every_name_before_fetching_anything(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATELINE_HOME", str(tmp_path))
+    result = invoke_cli("models", "pull", "smollm2-135m", "gpt-9")
+    assert result.exit_code == 2 and "unknown model preset 'gpt-9'" in result.stderr
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
