@@ -76,8 +76,13 @@ class KeyFacts:
     any_name: bool = False  # one of `names` bound is enough: "Putin met North Korean leader Kim Jong Il"
 
     @property
+    def stated(self) -> frozenset[str | tuple[str, ...]]:
+        """Every key fact: the numbers and months (words) and the names (word tuples)."""
+        return self.numbers | self.months | frozenset(self.names)
+
+    @property
     def empty(self) -> bool:
-        return not (self.numbers or self.months or self.names)
+        return not self.stated
 
 
 def key_facts(claim: Claim, question: Question) -> KeyFacts:
@@ -166,6 +171,7 @@ class Verifier:
         self.question = question
         self.embedder = get_embedder(embed_model)
         self._articles: dict[int, _ArticleFacts] = {}
+        self._answers: dict[int, list[KeyFacts]] = {}
         self._question_words = tokens(question.text)
         self._written_names: list[list[str]] = [tokens(f"{p.article.text} {p.article.title} {p.label()}")
                                                 for p in passages]
@@ -223,28 +229,31 @@ class Verifier:
         published = self.passages[n].article.published
         if published is None:
             return False
-        keys = key_facts(claim, self.question)
-        given = set(keys.numbers) | set(keys.months) | set(keys.names)
-        for m, passage in self.passages.items():
-            if passage.article.published is None or passage.article.published <= published:
-                continue
-            text, sentences = passage.article.text, self._article(m).sentences
+        given = key_facts(claim, self.question).stated
+        return any(not stated.stated <= given for m, passage in self.passages.items()
+                   if passage.article.published is not None and passage.article.published > published
+                   for stated in self._answers_in(m))
+
+    def _answers_in(self, m: int) -> list[KeyFacts]:
+        """The key facts of each sentence of source m that states an answer about what the question asks, computed
+        once per answer (every claim of a "last" question is checked against them)."""
+        if m not in self._answers:
+            text, sentences = self.passages[m].article.text, self._article(m).sentences
+            found = []
             for i, sentence in enumerate(sentences):
                 stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
-                if not stated.asked or stated.empty or not self._says_predicate_of(sentence, stated):
-                    continue
-                if self._coverage(sentences, i) < MIN_SUPERSEDING_COVERAGE:
-                    continue
-                if not set(stated.numbers) | set(stated.months) | set(stated.names) <= given:
-                    return True
-        return False
+                if (stated.asked and not stated.empty and self._says_predicate_of(sentence, stated)
+                        and self._coverage(sentences, i) >= MIN_SUPERSEDING_COVERAGE):
+                    found.append(stated)
+            self._answers[m] = found
+        return self._answers[m]
 
     def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
         """Whether a clause of `sentence` states one of the facts together with what the question asks of it
         ("After talks at the Kumsusan state guest house" for "where did they last meet?")."""
         predicate = self.question.predicate
-        facts = [*keys.numbers, *keys.months, *keys.names]
-        return any((not predicate or predicate & sentence.verb_stems(j)) and any(_in_clause(f, clause) for f in facts)
+        return any((not predicate or predicate & sentence.verb_stems(j))
+                   and any(_in_clause(fact, clause) for fact in keys.stated)
                    for j, clause in enumerate(sentence.clauses))
 
     def _support(self, claim: Claim, claim_vector: list[float], n: int) -> Support | None:
@@ -502,13 +511,7 @@ def verify(answer_text: str, passages: list[Passage], embed_model: str, question
             key = (article.id, hit.start, hit.end)
             if key not in by_span:
                 by_span[key] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n=by_span[key], source=article.id, title=article.title, outlet=article.outlet,
-                        published=article.published, url=article.url, start=hit.start, end=hit.end,
-                        text=article.text[hit.start:hit.end],
-                    )
-                )
+                citations.append(Citation.of_span(by_span[key], article, hit.start, hit.end))
             numbers.append(by_span[key])
             answered = answered or hit.answers
         sentences.append(AnswerSentence(text=claim.text, citations=numbers, verified=bool(numbers)))
