@@ -67,10 +67,7 @@ def closest_passages(passages: list[Passage]) -> list[Citation]:
     for passage in passages:
         if passage.scores:
             start, end = passage.spans[passage.scores.index(max(passage.scores))]
-            article = passage.article
-            closest.append(Citation(n=passage.n, source=article.id, title=article.title, outlet=article.outlet,
-                                    published=article.published, url=article.url, start=start, end=end,
-                                    text=article.text[start:end]))
+            closest.append(Citation.of_span(passage.n, passage.article, start, end))
     return closest
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from index.records import Article
+
 
 class Citation(BaseModel):
     """Source [n] of an answer: the exact supporting span of one article (offsets into its cleaned text)."""
@@ -19,6 +21,12 @@ class Citation(BaseModel):
     start: int
     end: int
     text: str
+
+    @classmethod
+    def of_span(cls, n: int, article: Article, start: int, end: int) -> Citation:
+        """Source [n]: the span article.text[start:end], with the article's title, outlet, date and URL."""
+        return cls(n=n, source=article.id, title=article.title, outlet=article.outlet, published=article.published,
+                   url=article.url, start=start, end=end, text=article.text[start:end])
 
     def to_public_json(self) -> dict:
         return {"n": self.n, "source": self.source, "title": self.title, "outlet": self.outlet,
