@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from contextlib import nullcontext
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -27,7 +26,9 @@ from rag.chat import QuestionError
 from rag.llms import LLMError
 from rag.logs import log_path, setup_logging
 from rag.models import PRESETS, ModelCache, ModelError, get_preset
-from rag.settings import DEFAULT_HOME, Settings, SettingsError, load_settings, set_process_environment
+from rag.settings import (
+    DEFAULT_HOME, Settings, SettingsError, load_settings, parse_day, set_process_environment,
+)
 
 app = typer.Typer(help="Dateline: answers about news articles, with citations you can check.", no_args_is_help=True)
 models_app = typer.Typer(help="List and download LLM model presets.", no_args_is_help=True)
@@ -107,15 +108,6 @@ def _error_kind(exc: Exception) -> str:
     return getattr(exc, "kind", None) or next((k for t, k in kinds.items() if isinstance(exc, t)), "error")
 
 
-def _parse_date(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise SettingsError(f"bad {name} {value!r}: use YYYY-MM-DD, e.g. 2024-01-21") from None
-
-
 def _store(settings: Settings):
     from index.store import open_store
 
@@ -189,8 +181,8 @@ def ask(
         settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, top_k=top_k,
                                  llm_base_url=llm_base_url)
         store = _store(settings)
-        when = _parse_date(as_of, "--as-of")
-        window = (_parse_date(since, "--since"), _parse_date(until, "--until"))
+        when = parse_day(as_of, "--as-of")
+        window = (parse_day(since, "--since"), parse_day(until, "--until"))
         if store.article_count() == 0:
             raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
         with err.status("Thinking…", spinner="dots") if err.is_terminal and not as_json else nullcontext():

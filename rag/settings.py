@@ -6,6 +6,7 @@ It is built once at the edge (CLI, app, tests) and passed down; nothing reads gl
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -97,6 +98,18 @@ def load_settings(**overrides: object) -> Settings:
             f"{settings.chunk_size}"
         )
     return settings
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD date the user typed (a flag or a form field), blank for none; anything else is a SettingsError
+    that names the field and says what to type."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f"bad {name} {value!r}: use YYYY-MM-DD, e.g. 2024-01-21") from None
 
 
 OFFLINE_ENVIRONMENT = {

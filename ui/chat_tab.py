@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
 
 import gradio as gr
 
 from index.store import Store
 from rag.chat import AnswerEvent, SourcesEvent, TokenEvent, answer_events
 from rag.followup import Turn, turn_of
+from rag.settings import SettingsError, parse_day
 from ui.render import answer_cards, answer_to_html, escape_text, passage_cards
 
 EXAMPLES = [
@@ -55,17 +55,6 @@ def error_html(text: str) -> str:
     return f'<div class="dl-error">⚠️ {escape_text(text)}</div>'
 
 
-def parse_day(text: str | None, what: str) -> date | None:
-    """A YYYY-MM-DD field, blank for none; anything else is a ValueError that says what to type."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"the {what} {text!r} is not a date: use YYYY-MM-DD, e.g. 2024-01-21") from None
-
-
 class ChatTab:
     """The Chat tab's handlers over one store."""
 
@@ -85,7 +74,7 @@ class ChatTab:
         try:
             as_of = parse_day(as_of_text, "as-of date")
             window = (parse_day(from_text, "'published from' date"), parse_day(to_text, "'published to' date"))
-        except ValueError as exc:
+        except SettingsError as exc:
             yield show(error_html(str(exc)), session)
             return
         yield show(RETRIEVING, session)
