@@ -14,8 +14,7 @@ from rag.verify import with_markers
 
 
 def citation_label(citation: Citation) -> str:
-    when = citation.published.strftime("%d %b %Y") if citation.published else "date unknown"
-    return f"{citation.outlet or citation.title}, {when} — {citation.source}"
+    return f"{citation.outlet or citation.title}, {_when(citation.published)} — {citation.source}"
 
 
 def answer_to_terminal(answer: Answer) -> Group:
@@ -34,16 +33,19 @@ def answer_to_terminal(answer: Answer) -> Group:
                 body.append("(unverified) ", style="bold red")
         lines.append(body)
     if answer.citations:
-        lines.append(Text("\nSources:", style="bold"))
-        for c in answer.citations:
-            lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
-            lines.append(Text(f'    "{c.text}"', style="italic"))
+        lines += _terminal_sources("Sources", answer.citations, "italic")
     if answer.closest:
-        lines.append(Text(f"\n{CLOSEST_HEADING}:", style="bold"))
-        for c in answer.closest:
-            lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
-            lines.append(Text(f'    "{c.text}"', style="italic dim"))
+        lines += _terminal_sources(CLOSEST_HEADING, answer.closest, "italic dim")
     return Group(*lines)
+
+
+def _terminal_sources(heading: str, citations: list[Citation], quote_style: str) -> list[Text]:
+    """A heading, then each citation's label and its quoted span."""
+    lines = [Text(f"\n{heading}:", style="bold")]
+    for c in citations:
+        lines.append(Text.from_markup(f"[bold][{c.n}][/] {escape(citation_label(c))}"))
+        lines.append(Text(f'    "{c.text}"', style=quote_style))
+    return lines
 
 
 # HTML's own characters and Markdown's syntax, each as a numeric character reference: shown, never interpreted.
