@@ -13,22 +13,16 @@ The causes, in the order they are decided (the first that applies):
 from __future__ import annotations
 
 from evals.dataset import EvalQuestion
-from evals.metrics import alias_match, normalise
+from evals.metrics import alias_match
 from rag.labels import DONT_KNOW_REPLY
 
 CAUSES = ("wrong_answer", "verifier_rejected", "retrieval_miss", "composition_miss", "model_abstained", "model_wrong")
 
 
-def _in_text(quote: str, text: str) -> bool:
-    wanted = " ".join(normalise(quote))
-    return bool(wanted) and wanted in " ".join(normalise(text))
-
-
 def answer_in(text: str, question: EvalQuestion) -> bool:
-    """Whether `text` holds the answer: one of its evidence quotes, or (without quotes) an accepted answer."""
-    if question.evidence:
-        return any(_in_text(quote, text) for quote in question.evidence)
-    return alias_match(text, question.answers)
+    """Whether `text` holds the answer: one of its evidence quotes, or (without quotes) an accepted answer, each
+    matched as a whole phrase the way answers are scored."""
+    return alias_match(text, question.evidence or question.answers)
 
 
 def miss_cause(question: EvalQuestion, result: dict, prompt_sources: str) -> str | None:
