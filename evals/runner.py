@@ -120,6 +120,7 @@ def run_eval(
         "llm": spec,
         "judge": judge_spec,
         "build": build_info(spec, settings),
+        "second_reading": settings.second_reading,
         "questions": len(questions),
         "ingest": {k: v for k, v in summary.as_dict().items() if k != "problems"},
         "metrics": summarise_by_type(questions, scores),

@@ -20,6 +20,7 @@ from rag.generate import build_messages, count_prompt_tokens, extractive_answer,
 from rag.labels import ABSTENTION
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
+from rag.reread import llm_reader
 from rag.retrieve import retrieve, wants_latest
 from rag.verify import unmentioned_facts, verify
 
@@ -126,8 +127,11 @@ def answer_events(
         timings["generate_s"] = time.perf_counter() - mark
         result.model_answer = raw
         mark = time.perf_counter()
-        checked = verify(raw, passages, settings.embed_model, question)
+        reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
+        checked = verify(raw, passages, settings.embed_model, question, reader)
         timings["verify_s"] = time.perf_counter() - mark
+        if reader is not None:
+            timings["second_reading_s"] = reader.seconds
         result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
         result.answer, result.reason = checked.text, checked.reason
         if not checked.abstained and wants_latest(question) and passages[0].article.published:

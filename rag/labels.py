@@ -32,3 +32,6 @@ def source_label(name: str, published: date | None) -> str:
 ECHOED_SOURCE_LABEL = re.compile(
     rf"^[^:\n]{{1,120}}{re.escape(_PUBLISHED)}(?:{_UNKNOWN_DATE}|\d{{1,2}} [A-Z][a-z]+ \d{{4}}):\s*"
 )
+
+# Why an answer was withheld when the LLM, re-reading the cited span alone, answered otherwise (rag/reread.py).
+SECOND_READING_DIFFERS = "the cited passage, read again on its own, gives another answer"

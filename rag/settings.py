@@ -49,6 +49,8 @@ class Settings(BaseSettings):
                                      description="Chunks embedded and written per store transaction at ingest.")
     max_new_tokens: int = Field(160, ge=8, le=4096, description="Longest answer the LLM may write.")
     context_window: int = Field(2048, ge=256, le=32768, description="llama.cpp context size in tokens.")
+    second_reading: bool = Field(True, description="Have the LLM re-read each cited span alone and withdraw the ✓ "
+                                 "when it answers with another date, number, name or place (costs ~1 s per answer).")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp (default: all cores).")
 
     @field_validator("llm")

@@ -27,8 +27,9 @@ from index.lexicon import (
 )
 from rag.compose import Passage
 from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, tokens
-from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, UNCLEAR
+from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, SECOND_READING_DIFFERS, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
+from rag.reread import READ_KINDS, SecondReader, contradicts
 from rag.records import AnswerSentence, Citation
 
 MIN_SIMILARITY = 0.55
@@ -79,6 +80,11 @@ class KeyFacts:
     def stated(self) -> frozenset[str | tuple[str, ...]]:
         """Every key fact: the numbers and months (words) and the names (word tuples)."""
         return self.numbers | self.months | frozenset(self.names)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every key fact as words: the numbers, the months and each name's words."""
+        return self.numbers | self.months | frozenset(word for name in self.names for word in name)
 
     @property
     def empty(self) -> bool:
@@ -309,6 +315,15 @@ class Verifier:
                     best = Support(score, start, end, keys.asked)
         return best
 
+    def read_otherwise(self, claim: Claim, n: int, hit: Support, reader: SecondReader) -> bool:
+        """Whether the LLM, reading the span `hit` of source n alone, answers the question with another date,
+        number, name or place than the claim (`rag/reread.py`)."""
+        if not hit.answers or self.question.kind not in READ_KINDS:
+            return False
+        span = self.passages[n].article.text[hit.start:hit.end]
+        given = key_facts(claim, self.question).words
+        return contradicts(reader(self.question.text, span), given, self.question, span)
+
     def _states_key_facts(self, sentence: _Sentence, keys: KeyFacts) -> bool:
         """Whether `sentence` states each of the claim's key facts in a clause that shares MIN_CLAUSE_TOPIC of the
         question's topic words (when the claim has no key facts: whether any clause shares them)."""
@@ -486,7 +501,10 @@ class Verified:
     reason: str | None = None
 
 
-def verify(answer_text: str, passages: list[Passage], embed_model: str, question: str) -> Verified:
+def verify(answer_text: str, passages: list[Passage], embed_model: str, question: str,
+           reader: SecondReader | None = None) -> Verified:
+    """Check each sentence of `answer_text` against the sources it cites; with a `reader`, a sentence whose cited
+    span the LLM, reading it alone, answers otherwise is not verified (`rag/reread.py`)."""
     parts = split_answer(answer_text)
     if not parts or DONT_KNOW_REPLY.match(parts[0][0]):
         return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
@@ -497,7 +515,7 @@ def verify(answer_text: str, passages: list[Passage], embed_model: str, question
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
     sentences: list[AnswerSentence] = []
-    answered = False
+    answered = read_otherwise = False
     for claim, (_, cited), vector in zip(claims, parts, vectors):
         supported = [(n, verifier.support(claim, vector, n)) for n in dict.fromkeys(cited)]
         supported = [(n, hit) for n, hit in supported if hit]
@@ -505,6 +523,10 @@ def verify(answer_text: str, passages: list[Passage], embed_model: str, question
             candidates = [(n, verifier.support(claim, vector, n)) for n in verifier.passages if n not in cited]
             supported = sorted([(n, hit) for n, hit in candidates if hit], key=lambda item: item[1].score,
                                reverse=True)[:1]
+        if reader is not None:
+            kept = [(n, hit) for n, hit in supported if not verifier.read_otherwise(claim, n, hit, reader)]
+            read_otherwise = read_otherwise or len(kept) < len(supported)
+            supported = kept
         numbers = []
         for n, hit in supported:
             article = verifier.passages[n].article
@@ -516,9 +538,10 @@ def verify(answer_text: str, passages: list[Passage], embed_model: str, question
             answered = answered or hit.answers
         sentences.append(AnswerSentence(text=claim.text, citations=numbers, verified=bool(numbers)))
     if not any(s.verified for s in sentences):
-        return Verified(UNCLEAR, sentences, [], True, "no sentence verified")
+        return Verified(UNCLEAR, sentences, [], True, SECOND_READING_DIFFERS if read_otherwise
+                        else "no sentence verified")
     if not answered:
-        return Verified(UNCLEAR, sentences, [], True,
+        return Verified(UNCLEAR, sentences, [], True, SECOND_READING_DIFFERS if read_otherwise else
                         f"the question asks for a {KIND_LABELS[asked.kind]} and no cited sentence gives one")
     return Verified(" ".join(with_markers(s) for s in sentences), sentences, citations, False)
 

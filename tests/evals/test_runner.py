@@ -28,8 +28,9 @@ QUESTIONS = [  # over ../shared/seeds; the gold answer of "wrong-gold" is wrong 
      "sources": ["000_2391c0ab0d5c219e.txt"], "type": "factoid"},
     {"id": "none", "question": "How many people live in Pyongyang?", "answers": [], "type": "unanswerable"},
 ]
-REPLIES = ["Putin last visited Pyongyang in July 2000 [1].", "Putin met Kim Jong Il in Pyongyang in July 2000 [1].",
-           "I don't know."]
+# Each verified answer to a date or name question is followed by the second reading of its cited span.
+REPLIES = ["Putin last visited Pyongyang in July 2000 [1].", "July 2000",
+           "Putin met Kim Jong Il in Pyongyang in July 2000 [1].", "Kim Jong Il", "I don't know."]
 
 
 def _dataset(tmp_path, questions=QUESTIONS):
@@ -42,7 +43,7 @@ def test_scores_summary_and_reports_of_a_scripted_run(tmp_path, scripted_llm):
     scripted_llm.reply(*REPLIES)
     run = run_eval(_dataset(tmp_path), [SEEDS], tmp_path / "run", _settings(), "scripted")
     results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
-    assert [r["model_answer"] for r in results] == REPLIES and all(RESULT_FIELDS <= set(r) for r in results)
+    assert [r["model_answer"] for r in results] == REPLIES[::2] and all(RESULT_FIELDS <= set(r) for r in results)
     assert [r["score"]["correct"] for r in results] == [True, False, True]
     assert [r["score"]["verified_wrong"] for r in results] == [False, True, False]
     overall = json.loads((tmp_path / "run" / "summary.json").read_text())["metrics"]["overall"]
@@ -67,7 +68,7 @@ def test_compare_lists_regressions_before_fixes_and_changes(tmp_path, scripted_l
     dataset = _dataset(tmp_path)
     scripted_llm.reply(*REPLIES)
     run_eval(dataset, [SEEDS], tmp_path / "a", _settings(), "scripted")
-    scripted_llm.reply("I don't know.", "Putin met Kim Jong Il [1].", "I don't know.")
+    scripted_llm.reply("I don't know.", "Putin met Kim Jong Il [1].", "Kim Jong Il", "I don't know.")
     run_eval(dataset, [SEEDS], tmp_path / "b", _settings(), "scripted")
 
     def changes(run_a, run_b):
@@ -160,15 +161,16 @@ def test_the_judge_is_asked_only_about_shown_answers_and_its_yes_makes_one_corre
         {"id": "b", "question": "Who is the Kremlin spokesman?", "answers": ["Peskov"], "sources": ["gone.txt"],
          "type": "factoid"},
     ])
-    # One scripted backend answers and judges: answer a, the judge on a, answer b (an abstention: no judge).
-    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "Yes.", "I don't know.")
+    # One scripted backend answers, re-reads and judges: answer a, the second reading of its span, the judge on a,
+    # answer b (an abstention: no reading, no judge).
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "July 2000", "Yes.", "I don't know.")
     warnings = []
     run = run_eval(dataset, [SEEDS], tmp_path / "run", _settings(), "scripted", judge_spec="scripted",
                    warn=warnings.append)
     assert any("gone.txt" in line for line in warnings)
-    judge_prompt = scripted_llm.prompts[1]
+    judge_prompt = scripted_llm.prompts[2]
     assert "Accepted answers: summer of 2000" in judge_prompt and "Candidate answer:" in judge_prompt
-    assert "July 2000" in judge_prompt and len(scripted_llm.prompts) == 3
+    assert "July 2000" in judge_prompt and len(scripted_llm.prompts) == 4
     # "summer of 2000" is no string match for "July 2000": only the judge made it correct.
     assert [r.get("judge_correct") for r in run.results] == [True, None]
     assert [r["score"]["correct"] for r in run.results] == [True, False]

@@ -8,14 +8,14 @@ import pytest
 
 from rag.chat import QuestionError, answer_events, ask, AnswerEvent, SourcesEvent, TokenEvent
 from rag.generate import INSTRUCTIONS
-from rag.labels import ABSTENTION, UNCLEAR
+from rag.labels import ABSTENTION, SECOND_READING_DIFFERS, UNCLEAR
 
 QUESTION = "When did Putin last visit Pyongyang?"
 
 
 def test_the_prompt_holds_the_instructions_the_numbered_sources_and_the_question(seeds_index, scripted_llm):
     settings, store = seeds_index
-    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].")
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "July 2000")
     events = list(answer_events(QUESTION, store, settings, llm_spec="scripted"))
     prompt = scripted_llm.prompts[0]
     assert INSTRUCTIONS.splitlines()[0] in prompt and f"\n\nQuestion: {QUESTION}\n" in prompt
@@ -27,7 +27,7 @@ def test_tokens_stream_between_the_sources_and_the_answer_exactly_as_the_model_w
                                                                                            scripted_llm):
     settings, store = seeds_index
     reply = "Putin last visited Pyongyang in July 2000 [1]."
-    scripted_llm.reply(reply)
+    scripted_llm.reply(reply, "July 2000")
     events = list(answer_events(QUESTION, store, settings, llm_spec="scripted"))
     tokens = [e.text for e in events if isinstance(e, TokenEvent)]
     assert isinstance(events[0], SourcesEvent) and isinstance(events[-1], AnswerEvent)
@@ -36,7 +36,7 @@ def test_tokens_stream_between_the_sources_and_the_answer_exactly_as_the_model_w
 
 def test_a_correct_date_is_verified_against_the_sentence_that_states_it(seeds_index, scripted_llm):
     settings, store = seeds_index
-    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].")
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "July 2000")
     answer = ask(QUESTION, store, settings, llm_spec="scripted")
     assert not answer.abstained and answer.sentences[0].verified, answer
     assert answer.answer.startswith("As of the newest article here (")
@@ -58,9 +58,26 @@ def test_a_wrong_answer_is_never_shown_verified_and_the_closest_passages_are_lis
     assert answer.closest and all(c.text for c in answer.closest)
 
 
+def test_a_second_reading_that_disagrees_withdraws_the_check_mark_and_is_timed(seeds_index, scripted_llm):
+    settings, store = seeds_index
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "1999")  # a scripted reading: the span's other date
+    answer = ask(QUESTION, store, settings, llm_spec="scripted")
+    assert answer.abstained and answer.reason == SECOND_READING_DIFFERS and not answer.citations
+    reading_prompt = scripted_llm.prompts[1]
+    assert "Question: When did Putin visit Pyongyang?" in reading_prompt  # asked without "last"
+    assert "visited Pyongyang in July 2000" in reading_prompt and "second_reading_s" in answer.timings
+
+
+def test_with_the_second_reading_off_the_rules_alone_decide(seeds_index, scripted_llm):
+    settings, store = seeds_index
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].")  # no reading queued: a call would fail
+    answer = ask(QUESTION, store, settings.model_copy(update={"second_reading": False}), llm_spec="scripted")
+    assert answer.sentences[0].verified and "second_reading_s" not in answer.timings
+
+
 def test_a_wrong_source_number_is_re_pointed_to_the_source_that_states_the_sentence(seeds_index, scripted_llm):
     settings, store = seeds_index
-    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [9].")  # there is no source [9]
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [9].", "July 2000")  # there is no source [9]
     answer = ask(QUESTION, store, settings, llm_spec="scripted")
     assert answer.sentences[0].verified and answer.citations[0].n == 1
     assert "visited Pyongyang in July 2000" in answer.citations[0].text

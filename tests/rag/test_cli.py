@@ -71,7 +71,7 @@ def test_an_answer_that_does_not_verify_still_shows_the_closest_passages_never_a
 
 def test_ask_json_with_the_scripted_llm_gives_the_verified_sentence_and_its_citation(seeds_dir, scripted_llm):
     """The CLI in-process with the scripted LLM (not a model): the exact reply, checked and rendered as JSON."""
-    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].")
+    scripted_llm.reply("Putin last visited Pyongyang in July 2000 [1].", "July 2000")
     result = invoke_cli("ask", QUESTION, "--data-dir", str(seeds_dir), "--llm", "scripted", "--json")
     answer = json.loads(result.stdout)
     assert result.exit_code == 0 and answer["llm"] == "scripted" and not answer["abstained"]

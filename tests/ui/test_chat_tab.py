@@ -14,7 +14,7 @@ def _ask(tab, question, session, as_of="", published_from="", published_to="", l
 
 def test_each_step_shows_retrieving_the_sources_the_words_then_the_verified_answer(seeds_index, scripted_llm):
     settings, store = seeds_index
-    scripted_llm.reply(RIGHT)
+    scripted_llm.reply(RIGHT, "July 2000")
     steps = _ask(ChatTab(store, settings), QUESTION, ChatSession())
     shown = [history[-1]["content"] for history, _, _, _ in steps]
     assert shown[0] == RETRIEVING and shown[1] == READING
@@ -52,7 +52,7 @@ def test_a_failing_model_is_a_readable_message_and_the_session_goes_on(seeds_ind
     assert 'class="dl-error"' in history[-1]["content"] and "Could not answer" in history[-1]["content"]
     history, _, _, _ = _ask(tab, QUESTION, ChatSession(), llm="llamacpp:/nowhere/model.gguf")[-1]
     assert "/nowhere/model.gguf" in history[-1]["content"]
-    scripted_llm.reply(RIGHT)
+    scripted_llm.reply(RIGHT, "July 2000")
     history, session, _, _ = _ask(tab, QUESTION, session)[-1]
     assert "dl-cite" in history[-1]["content"]
 
@@ -60,7 +60,7 @@ def test_a_failing_model_is_a_readable_message_and_the_session_goes_on(seeds_ind
 def test_a_follow_up_uses_this_session_only_and_earlier_sources_fold_away(seeds_index, scripted_llm):
     settings, store = seeds_index
     tab = ChatTab(store, settings)
-    scripted_llm.reply(RIGHT)
+    scripted_llm.reply(RIGHT, "July 2000")
     first = _ask(tab, QUESTION, ChatSession())[-1][1]
     scripted_llm.reply("I don't know.")
     history, second, sources, _ = _ask(tab, "And before that?", first)[-1]

@@ -4,8 +4,8 @@ model): the status line, the metrics table, the charts and the per-question rows
 from rag.settings import load_settings
 from ui.evaluation_tab import EVAL_ROW_COLUMNS, EvaluationTab
 
-REPLIES = ["Putin last visited Pyongyang in July 2000 [1].",  # seeds-01: right
-           "Putin met Kim Jong Il in Pyongyang in July 2000 [1].",  # seeds-02: right
+REPLIES = ["Putin last visited Pyongyang in July 2000 [1].", "July 2000",  # seeds-01: right, and its second reading
+           "Putin met Kim Jong Il in Pyongyang in July 2000 [1].", "Kim Jong Il",  # seeds-02: right
            "I don't know."]  # seeds-03 (Boris Yeltsin): a miss
 
 
