@@ -5,8 +5,11 @@ the same way, so the verifier can ask "does this clause state that fact about th
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from index.lexicon import (
     LOCATIVES,
@@ -32,6 +35,8 @@ _CLAUSE_BREAK = re.compile(r"\s*[;:—–]\s*|\s+-\s+|,\s*|\s+(?=(?:but|while|wh
 _TENS = {w: v for w, v in NUMBER_WORDS.items() if v >= 20}
 _UNITS = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9}
 _COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.I)
+MIN_VARIANT_LETTERS = 5
+MIN_VARIANT_RATIO = 80  # "novak" / "nowak" is 80; "shoigu" / "lavrov", "il" / "un" are far below
 LIGHT_CLAUSE_TOKENS = 4  # "19 June 2024", "Sept 13": clauses this short belong to their neighbour
 
 
@@ -207,8 +212,23 @@ def clause_spans(sentence: str) -> list[tuple[int, int, int]]:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """"korean" is written "korea" too ("South Korean" / "South Korea"); short words must be equal ("Il" != "Un")."""
-    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+    """"korean" is written "korea" too ("South Korean" / "South Korea"), and one name is spelled two ways by two
+    outlets ("Novak" / "Nowak"); short words must be equal ("Il" != "Un")."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a))) or spelling_variant(a, b)
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Two spellings of one name word, as outlets transliterate it: "Novak" / "Nowak", "Aleksandra" / "Alexandra",
+    "Sergei" / "Sergey". Words of letters only (never numbers), at least MIN_VARIANT_LETTERS long, with the same
+    initial and at most about one letter in five different (rapidfuzz's normalised similarity)."""
+    return (min(len(a), len(b)) >= MIN_VARIANT_LETTERS and a[0] == b[0] and a.isalpha() and b.isalpha()
+            and fuzz.ratio(a, b) >= MIN_VARIANT_RATIO)
+
+
+def stated_word(word: str, words: Collection[str]) -> bool:
+    """Whether a text with these words states `word`, as written or as another spelling of the same name word."""
+    return word in words or (word.isalpha() and len(word) >= MIN_VARIANT_LETTERS
+                             and any(spelling_variant(word, other) for other in words))
 
 
 def contains_name(name: tuple[str, ...], words: list[str]) -> bool:

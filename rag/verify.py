@@ -26,7 +26,7 @@ from index.lexicon import (
     ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, content_words, stem,
 )
 from rag.compose import Passage
-from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, tokens
+from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, stated_word, tokens
 from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, SECOND_READING_DIFFERS, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
 from rag.reread import READ_KINDS, SecondReader, contradicts
@@ -273,7 +273,7 @@ class Verifier:
         facts, asked = claim.facts, self.question.facts
         specific = set(facts.numbers) | set(facts.months) | {name[-1] for name in facts.names}
         context = {word for name in facts.names for word in name[:-1]}
-        if not all(word in known.words for word in specific | context):
+        if not all(stated_word(word, known.words) for word in specific | context):
             return None
         # What the question itself names (its subject: "Putin", "June 2024") may be stated a little before the answer
         # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW.
@@ -290,7 +290,7 @@ class Verifier:
             if coverage < MIN_ANCHOR_COVERAGE:
                 continue
             window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
-            if not repeated <= window:
+            if not all(stated_word(word, window) for word in repeated):
                 continue
             if not self._states_predicate(claim, keys, sentence) or not self._colocated(claim, keys, sentence):
                 continue
@@ -298,7 +298,7 @@ class Verifier:
                 if first < 0 or last >= len(known.sentences):
                     continue
                 span_words = set(known.sentences[first].words) | set(known.sentences[last].words)
-                if not all(word in span_words for word in specific - context):
+                if not all(stated_word(word, span_words) for word in specific - context):
                     continue
                 if not self._same_polarity(claim, known.sentences[first:last + 1]):
                     continue
@@ -456,7 +456,7 @@ def _in_clause(fact: str | tuple[str, ...], clause: list[str]) -> bool:
 
 def _has_name(name: tuple[str, ...], words: list[str]) -> bool:
     """The name as written, or its last word ("Peskov" for "Dmitry Peskov", which `Verifier.written` checked)."""
-    return contains_name(name, words) or name[-1] in words
+    return contains_name(name, words) or stated_word(name[-1], words)
 
 
 def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
@@ -468,7 +468,7 @@ def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
 
 
 def _mentioned(fact: str, words: set[str]) -> bool:
-    return fact in words or (len(fact) >= 5 and any(w.startswith(fact) for w in words))
+    return stated_word(fact, words) or (len(fact) >= 5 and any(w.startswith(fact) for w in words))
 
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:

@@ -3,8 +3,11 @@ case is exact; the real model's behaviour is tested in test_chat.py."""
 
 from datetime import date
 
+import pytest
+
 from index.records import Article
 from rag.compose import Passage
+from rag.facts import spelling_variant
 from rag.labels import ABSTENTION, DONT_KNOW, source_label
 from rag.verify import split_answer, unmentioned_facts, verify
 
@@ -141,3 +144,27 @@ def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
     checked = verify("Kim visited the Russian Far East in September 2023 [1].", passages, MODEL,
                      "When did Kim Jong Un visit the Russian Far East?")
     assert not checked.abstained and checked.sentences[0].verified and checked.citations[0].text == seed.text
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("novak", "nowak", True), ("aleksandra", "alexandra", True), ("sergei", "sergey", True),
+    ("il", "un", False), ("shoigu", "lavrov", False), ("peskov", "lavrov", False), ("20000", "20001", False),
+])
+def test_spelling_variants_of_one_name_word_but_never_of_numbers_or_short_words(a, b, same):
+    assert spelling_variant(a, b) is same
+
+
+KELMORA = Article(id="kelmora.md", title="Novak wins Kelmora runoff", outlet="Coast Herald",
+                  published=date(2025, 5, 19), hash="5" * 64,
+                  text="Aleksandra Novak of the Green Harbour party won the Kelmora mayoral runoff on Sunday with "
+                       "53.8% of the vote.")
+KELMORA_PASSAGES = [Passage(1, KELMORA, [(0, len(KELMORA.text))], [1.0])]
+
+
+def test_a_name_the_question_spells_another_way_is_mentioned_and_its_answer_verified():
+    question = "What share of the vote did Alexandra Nowak win in the Kelmora runoff?"
+    assert unmentioned_facts(question, KELMORA_PASSAGES) == []
+    checked = verify("Alexandra Nowak won 53.8% of the vote [1].", KELMORA_PASSAGES, MODEL, question)
+    assert not checked.abstained and checked.sentences[0].verified
+    assert unmentioned_facts("What share of the vote did Henrik Asplund win?", KELMORA_PASSAGES) == ["asplund",
+                                                                                                   "henrik"]
