@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from index.lexicon import MONTHS, WEEKDAYS
+from index.lexicon import FUTURE_CUES, MONTHS, WEEKDAYS
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -47,6 +47,7 @@ class RelativeDate:
     label: str  # "21 January 2024", "September 2023", "2023"
 
 
+FUTURE_LOOKBACK_CHARS = 80  # how far before a weekday its sentence's "will" may stand
 _RELATIVE = re.compile(
     r"\b(?:(?P<day_word>yesterday|today|tomorrow)"
     rf"|(?P<day_when>last|this|next|on)\s+(?P<weekday>{'|'.join(WEEKDAYS)})"
@@ -60,11 +61,19 @@ def _day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _told_as_future(text: str, start: int) -> bool:
+    """Whether the sentence before position `start` says what will happen ("a strike will begin at 6am on Monday"),
+    so its weekday is the next one after publication, not the last."""
+    before = text[max(0, start - FUTURE_LOOKBACK_CHARS):start]
+    return bool(FUTURE_CUES.search(re.split(r"[.!?]\s", before)[-1]))
+
+
 def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
     """The relative dates in an article, read against its publication date (none when it has no date).
 
     News style: a bare weekday is the most recent one on or before publication ("KCNA reported on Sunday" in a Sunday
-    paper is that Sunday); "last September" is the most recent September before the publication month.
+    paper is that Sunday) unless its sentence says it will happen ("will begin on Monday": the next Monday after
+    publication); "last September" is the most recent September before the publication month.
     """
     if published is None:
         return []
@@ -79,8 +88,10 @@ def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
             back = (published.weekday() - target) % 7
             if when == "last" and back == 0:
                 back = 7
-            day = published + timedelta(days=(target - published.weekday()) % 7) if when == "next" else \
-                published - timedelta(days=back)
+            if when == "next" or (when == "on" and _told_as_future(text, match.start())):
+                day = published + timedelta(days=(target - published.weekday()) % 7 or 7)
+            else:
+                day = published - timedelta(days=back)
             label = _day_label(day)
         elif match["month"]:
             month = MONTHS.index(match["month"].lower()) + 1

@@ -39,3 +39,19 @@ def test_a_past_weekday_is_within_the_week_before_publication(published):
 
 def test_a_relative_date_the_article_spells_out_is_left_alone():
     assert _labels("The Kremlin said on Monday, 17 June 2024, that Putin would travel.", date(2024, 6, 17)) == {}
+
+
+def test_a_weekday_its_sentence_says_will_come_is_the_next_one_after_publication():
+    tuesday = date(2026, 6, 2)
+    text = ("Talks ended without an agreement on Tuesday, and a 72-hour strike will begin at 6am on Monday, the union "
+            "said. The union voted on Friday.")
+    assert _labels(text, tuesday) == {"on Tuesday": "2 June 2026", "on Monday": "8 June 2026",
+                                      "on Friday": "29 May 2026"}
+    assert _labels("The vote is due to take place on Tuesday.", tuesday) == {"on Tuesday": "9 June 2026"}
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)))
+def test_a_future_weekday_is_within_the_week_after_publication(published):
+    (found,) = relative_dates("The strike will start on Friday.", published)
+    day = datetime.strptime(found.label, "%d %B %Y").date()
+    assert day.weekday() == 4 and 0 < (day - published).days <= 7
