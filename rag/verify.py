@@ -39,6 +39,7 @@ MIN_CLAUSE_TOPIC = 2  # question words (not dates) the clause stating the answer
 MIN_PREDICATE = 0.34  # share of the claim's own words, beyond names and dates, the answer sentence must contain
 QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
 MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's answer that supersedes an older one
+MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer must repeat to restate the question
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -398,13 +399,16 @@ class Verifier:
         return len(anchors & near) / len(anchors)
 
     def _yes_no_agrees(self, claim: Claim) -> bool:
-        """A "yes"/"no" before a statement that restates the question must agree with that statement."""
+        """A "yes"/"no" before a statement that restates the question must agree with that statement: the clause
+        that restates it, not the whole sentence ("Yes, the vaccine has not been approved for children because
+        trials have not finished" denies the question in its first clause; the second negation is another matter)."""
         question = self.question
-        if claim.says_yes is None or not claim.body.strip(" .!?"):
+        if claim.says_yes is None or not claim.body.strip(" .!?") or len(question.anchors) < 2:
             return True
-        if not len(question.anchors - claim.facts.stems) <= 1 < len(question.anchors):
+        restating = max(claim.statements, key=lambda text: len(question.anchors & facts_of(text).stems), default="")
+        if len(question.anchors & facts_of(restating).stems) < MIN_RESTATED * len(question.anchors):
             return True  # the statement says something else ("No, the visit lasted less than a day")
-        return (question.facts.negations + (not claim.says_yes)) % 2 == claim.facts.negations % 2
+        return (question.facts.negations + (not claim.says_yes)) % 2 == facts_of(restating).negations % 2
 
     def _same_polarity(self, claim: Claim, span: list[_Sentence]) -> bool:
         """Each statement of the claim has the polarity of the span clause most like it ("no date had been agreed"

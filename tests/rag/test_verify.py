@@ -168,3 +168,18 @@ def test_a_name_the_question_spells_another_way_is_mentioned_and_its_answer_veri
     assert not checked.abstained and checked.sentences[0].verified
     assert unmentioned_facts("What share of the vote did Henrik Asplund win?", KELMORA_PASSAGES) == ["asplund",
                                                                                                    "henrik"]
+
+
+VACCINE = Article(id="vaccine.md", title="Malaria vaccine approved for adults", outlet="Wire",
+                  published=date(2026, 1, 14), hash="6" * 64,
+                  text="The regulator approved the Palvera malaria vaccine for adults on Wednesday, but said it has "
+                       "not been approved for children because trials in younger age groups have not finished.")
+
+
+def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_follows_it():
+    passages = [Passage(1, VACCINE, [(0, len(VACCINE.text))], [1.0])]
+    question = "Has the Palvera malaria vaccine been approved for children?"
+    wrong = "Yes, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
+    assert verify(wrong, passages, MODEL, question).abstained
+    right = "No, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
+    assert not verify(right, passages, MODEL, question).abstained
