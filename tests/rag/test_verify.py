@@ -172,8 +172,8 @@ def test_a_name_the_question_spells_another_way_is_mentioned_and_its_answer_veri
 
 VACCINE = Article(id="vaccine.md", title="Malaria vaccine approved for adults", outlet="Wire",
                   published=date(2026, 1, 14), hash="6" * 64,
-                  text="The regulator approved the Palvera malaria vaccine for adults on Wednesday, but said it has "
-                       "not been approved for children because trials in younger age groups have not finished.")
+                  text="The Palvera malaria vaccine has not been approved for children because trials in younger age "
+                       "groups have not finished, the regulator said on Wednesday.")
 
 
 def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_follows_it():
