@@ -146,13 +146,18 @@ def summarise(results: list[dict], key: str = "accepted") -> dict:
             "wrong_rejected": round(sum(not r[key] for r in wrong) / len(wrong), 4) if wrong else None,
             "by_class": {k: {**v, "rate": round(v["ok"] / v["n"], 4)} for k, v in sorted(by_class.items())},
         }
-    timings = sorted(r["ms"] for r in results)
-    summary["ms_p50"] = timings[len(timings) // 2]
-    summary["ms_p90"] = timings[int(len(timings) * 0.9)]
-    readings = sorted(r["reading_ms"] for r in results if r["reading_ms"])
-    summary["reading_ms_p50"] = readings[len(readings) // 2] if readings else None
-    summary["reading_ms_p90"] = readings[int(len(readings) * 0.9)] if readings else None
+    summary["ms_p50"], summary["ms_p90"] = _p50_p90([r["ms"] for r in results])
+    summary["reading_ms_p50"], summary["reading_ms_p90"] = _p50_p90([r["reading_ms"] for r in results
+                                                                     if r["reading_ms"]])
     return summary
+
+
+def _p50_p90(values: list[float]) -> tuple[float | None, float | None]:
+    """The middle and 90th-percentile values (None, None for none)."""
+    if not values:
+        return None, None
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.9)]
 
 
 def main() -> None:

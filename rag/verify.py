@@ -405,10 +405,11 @@ class Verifier:
         question = self.question
         if claim.says_yes is None or not claim.body.strip(" .!?") or len(question.anchors) < 2:
             return True
-        restating = max(claim.statements, key=lambda text: len(question.anchors & facts_of(text).stems), default="")
-        if len(question.anchors & facts_of(restating).stems) < MIN_RESTATED * len(question.anchors):
+        restating = max((facts_of(text) for text in claim.statements),
+                        key=lambda facts: len(question.anchors & facts.stems))
+        if len(question.anchors & restating.stems) < MIN_RESTATED * len(question.anchors):
             return True  # the statement says something else ("No, the visit lasted less than a day")
-        return (question.facts.negations + (not claim.says_yes)) % 2 == facts_of(restating).negations % 2
+        return (question.facts.negations + (not claim.says_yes)) % 2 == restating.negations % 2
 
     def _same_polarity(self, claim: Claim, span: list[_Sentence]) -> bool:
         """Each statement of the claim has the polarity of the span clause most like it ("no date had been agreed"
