@@ -24,7 +24,7 @@ from rich.table import Table
 
 from evals.dataset import PUBLIC_SETS, EvalQuestion, load_dataset
 from evals.metrics import score_question
-from index.embed import get_embedder
+from index.embed import embedder_for
 from index.pipeline import ingest
 from index.store import open_store
 from rag.chat import AnswerEvent, TokenEvent, answer_events
@@ -50,11 +50,11 @@ def _spread(questions: list[EvalQuestion], count: int | None) -> list[EvalQuesti
     return [questions[int(i * step)] for i in range(count)]
 
 
-def _minilm_for_llama_index(name: str):
+def _minilm_for_llama_index(settings):
     """The same sentence-transformers model Dateline uses, as a llama-index embedding."""
     from llama_index.core.embeddings import BaseEmbedding
 
-    embedder = get_embedder(name)
+    embedder = embedder_for(settings)
 
     class SameMiniLM(BaseEmbedding):
         def _get_query_embedding(self, query: str) -> list[float]:
@@ -167,7 +167,7 @@ def main(
                 "title": row.article.title, "outlet": row.article.outlet or "",
                 "published": str(row.article.published or "unknown")}) for row in store.articles()]
             index = VectorStoreIndex.from_documents(documents,
-                                                    embed_model=_minilm_for_llama_index(settings.embed_model))
+                                                    embed_model=_minilm_for_llama_index(settings))
             engine = CitationQueryEngine.from_args(index, llm=baseline_llm, similarity_top_k=BASELINE_TOP_K,
                                                    streaming=True)
             for i, question in enumerate(questions, start=1):

@@ -23,11 +23,12 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from evals.dataset import load_dataset
+from evals.dataset import PUBLIC_SETS, load_dataset
 from index.chunk import sentence_spans
 from index.clean import clean
 from index.loaders import iter_files, load_file
 from index.records import Article
+from index.embed import embedder_for
 from rag.compose import Passage
 from rag.llms import load_llm
 from rag.reread import llm_reader
@@ -36,8 +37,8 @@ from rag.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "evals" / "claims"
-CORPORA = {"sample": (ROOT / "data" / "sample", ROOT / "evals" / "datasets" / "sample.jsonl"),
-           "seeds": (ROOT.parent / "shared" / "seeds", ROOT / "evals" / "datasets" / "seeds.jsonl")}
+# The sets the claims are written over: name -> (corpus, dataset).
+CORPORA = {name: PUBLIC_SETS[name][::-1] for name in ("sample", "seeds")}
 TARGET_REJECTED = 0.98
 TARGET_ACCEPTED = 0.90
 
@@ -98,7 +99,8 @@ def run(claims: list[dict], settings, llm_spec: str | None = None) -> list[dict]
     for name, (corpus, dataset) in CORPORA.items():
         articles[name] = load_articles(corpus, settings.max_file_mb * 1024 * 1024)
         gold[name] = {q.id: q.sources for q in load_dataset(dataset)}
-    verify("Warm-up [1].", passages_for(claims[0], articles[claims[0]["corpus"]], {}), settings.embed_model, "Why?")
+    embedder = embedder_for(settings)
+    verify("Warm-up [1].", passages_for(claims[0], articles[claims[0]["corpus"]], {}), embedder, "Why?")
     results = []
     for claim in claims:
         passages = passages_for(claim, articles[claim["corpus"]], gold[claim["corpus"]])
@@ -107,12 +109,12 @@ def run(claims: list[dict], settings, llm_spec: str | None = None) -> list[dict]
                             "reason": "published after as_of", "cited": [], "readings": []})
             continue
         started = time.perf_counter()
-        checked = verify(cited(claim["claim"]), passages, settings.embed_model, claim["question"])
+        checked = verify(cited(claim["claim"]), passages, embedder, claim["question"])
         elapsed = time.perf_counter() - started
         by_rules = accepted = _accepted(checked)
         reader = llm_reader(llm, llm_spec, settings.llm_timeout_s) if llm is not None and by_rules else None
         if reader is not None:
-            checked = verify(cited(claim["claim"]), passages, settings.embed_model, claim["question"], reader)
+            checked = verify(cited(claim["claim"]), passages, embedder, claim["question"], reader)
             accepted = _accepted(checked)
         results.append({**claim, "accepted": accepted, "accepted_by_rules": by_rules, "ms": round(elapsed * 1000, 2),
                         "reading_ms": round(reader.seconds * 1000, 2) if reader else 0.0, "reason": checked.reason,

@@ -10,7 +10,7 @@ from pathlib import Path
 from index.chunk import chunk_article
 from index.clean import NoArticleText, clean
 from index.dedupe import signature as near_duplicate_signature
-from index.embed import get_embedder
+from index.embed import embedder_for
 from index.loaders import LoadError, iter_files, load_file
 from index.records import Article, Chunk
 from index.store import Indexed, Store
@@ -65,7 +65,7 @@ def ingest(
     def flush() -> None:
         if not pending:
             return
-        vectors = iter(get_embedder(settings.embed_model).embed(
+        vectors = iter(embedder_for(settings).embed(
             [chunk.embed_text for _, chunks, _ in pending for chunk in chunks]
         ))
         store.put_many(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from index.embed import embedder_for
 from index.language import question_language
 from index.store import Store
 from rag.compose import Passage, closest_passages, compose
@@ -128,7 +129,7 @@ def answer_events(
         result.model_answer = raw
         mark = time.perf_counter()
         reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
-        checked = verify(raw, passages, settings.embed_model, question, reader)
+        checked = verify(raw, passages, embedder_for(settings), question, reader)
         timings["verify_s"] = time.perf_counter() - mark
         if reader is not None:
             timings["second_reading_s"] = reader.seconds

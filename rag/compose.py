@@ -13,7 +13,7 @@ from datetime import date
 from index.chunk import sentence_spans
 from index.dates import relative_dates
 from index.lexicon import MONTHS, YEAR, content_words
-from index.embed import get_embedder
+from index.embed import embedder_for
 from index.records import Article
 from rag.labels import source_label
 from rag.question import question_kind
@@ -101,7 +101,7 @@ def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage
     else:
         chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
     budget = max(settings.context_chars // len(chosen), 120)
-    embedder = get_embedder(settings.embed_model)
+    embedder = embedder_for(settings)
     question_vector = embedder.embed([question])[0]
     question_words = content_words(question)
     wants_date = question_kind(question) == "date"

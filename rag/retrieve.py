@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.lexicon import DATE_UNITS, MONTH_NUMBERS, YEAR
-from index.embed import get_embedder
+from index.embed import embedder_for
 from index.records import Article, Chunk
 from index.store import Store
 
@@ -72,7 +72,7 @@ def retrieve(
     max_day = latest.toordinal() if latest else None
     earliest = max((d for d in (earliest_publication(question), published[0]) if d), default=None)
     min_day = earliest.toordinal() if earliest else None
-    vector = get_embedder(settings.embed_model).embed([question])[0]
+    vector = embedder_for(settings).embed([question])[0]
     dense = store.dense_search(vector, n, min_day, max_day)
     lexical = store.lexical_search(question, n * 2)
     fused: dict[str, float] = {}
@@ -95,7 +95,7 @@ def retrieve(
         return []
     missing = [r.chunk.embed_text for r in results if r.chunk.id not in dense_scores]
     if missing:  # lexical-only hits: measure them on the same scale as the rest
-        vectors = get_embedder(settings.embed_model).embed(missing)
+        vectors = embedder_for(settings).embed(missing)
         it = iter(vectors)
         for r in results:
             if r.chunk.id not in dense_scores:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
-from index.embed import get_embedder
+from index.embed import Embedder
 from index.lexicon import (
     ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, content_words, stem,
 )
@@ -173,10 +173,10 @@ def _relative_words(relative: list[RelativeDate], start: int, end: int) -> list[
 
 
 class Verifier:
-    def __init__(self, passages: list[Passage], embed_model: str, question: Question):
+    def __init__(self, passages: list[Passage], embedder: Embedder, question: Question):
         self.passages = {p.n: p for p in passages}
         self.question = question
-        self.embedder = get_embedder(embed_model)
+        self.embedder = embedder
         self._articles: dict[int, _ArticleFacts] = {}
         self._answers: dict[int, list[KeyFacts]] = {}
         self._question_words = tokens(question.text)
@@ -506,7 +506,7 @@ class Verified:
     reason: str | None = None
 
 
-def verify(answer_text: str, passages: list[Passage], embed_model: str, question: str,
+def verify(answer_text: str, passages: list[Passage], embedder: Embedder, question: str,
            reader: SecondReader | None = None) -> Verified:
     """Check each sentence of `answer_text` against the sources it cites; with a `reader`, a sentence whose cited
     span the LLM, reading it alone, answers otherwise is not verified (`rag/reread.py`)."""
@@ -514,7 +514,7 @@ def verify(answer_text: str, passages: list[Passage], embed_model: str, question
     if not parts or DONT_KNOW_REPLY.match(parts[0][0]):
         return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
     asked = read_question(question)
-    verifier = Verifier(passages, embed_model, asked)
+    verifier = Verifier(passages, embedder, asked)
     claims = [read_claim(text) for text, _ in parts]
     vectors = verifier.embedder.embed([claim.body or claim.text for claim in claims])
     citations: list[Citation] = []

@@ -51,11 +51,11 @@ def launch(app: gr.Blocks, settings, host: str, port: int, block: bool = True) -
 def _warm_up(settings) -> None:
     """Load the embedding model and the default LLM while the page is already up, so the first question does not
     wait ~15 s for them. A model that cannot load is reported when someone asks, not here."""
-    from index.embed import get_embedder
+    from index.embed import embedder_for
     from rag.llms import load_llm
 
     try:
-        get_embedder(settings.embed_model).embed(["warm-up"])
+        embedder_for(settings).embed(["warm-up"])
         load_llm(settings.llm, settings)
     except Exception:  # reported when someone asks; the traceback is kept here
         log.warning("warm-up failed", exc_info=True)

@@ -11,8 +11,8 @@ from rag.question import read_question
 from rag.labels import SECOND_READING_DIFFERS
 from rag.reread import SecondReader, contradicts
 from rag.verify import verify
+from tests.embedding import embedder
 
-MODEL = "all-MiniLM-L6-v2"
 HANOI = ("Russian President Vladimir Putin held talks in Hanoi on Thursday, 20 June 2024, with Vietnamese President "
          "To Lam, a day after he signed a defence treaty with Kim Jong Un in Pyongyang.")
 VOSTOCHNY = "Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome in Russia's far eastern Amur region."
@@ -54,7 +54,7 @@ WHERE = "Where did Putin and Kim Jong Un last meet?"
 
 def test_a_reading_that_names_another_place_withdraws_the_check_mark():
     reader = scripted("Pyongyang")
-    checked = verify("Putin and Kim Jong Un last met in Hanoi [1].", passages(HANOI), MODEL, WHERE, reader)
+    checked = verify("Putin and Kim Jong Un last met in Hanoi [1].", passages(HANOI), embedder(), WHERE, reader)
     assert checked.abstained and not checked.citations and checked.reason == SECOND_READING_DIFFERS
     assert checked.sentences and not checked.sentences[0].verified
     assert list(reader.readings) == [(WHERE, HANOI)]  # the question and the cited span alone
@@ -62,15 +62,15 @@ def test_a_reading_that_names_another_place_withdraws_the_check_mark():
 
 def test_a_reading_at_another_scale_keeps_the_check_mark_and_its_citation():
     raw, question = "They met at the Vostochny Cosmodrome [1].", "Where did Kim Jong Un and Putin meet?"
-    with_reader = verify(raw, passages(VOSTOCHNY), MODEL, question, scripted("Russia"))
-    without = verify(raw, passages(VOSTOCHNY), MODEL, question)
+    with_reader = verify(raw, passages(VOSTOCHNY), embedder(), question, scripted("Russia"))
+    without = verify(raw, passages(VOSTOCHNY), embedder(), question)
     assert not with_reader.abstained and with_reader.sentences[0].verified
     assert with_reader.citations == without.citations
 
 
 def test_a_rejected_claim_is_never_read_again():
     reader = scripted()  # no reading queued: a call would fail the test
-    checked = verify("Putin and Kim Jong Un last met in Moscow [1].", passages(HANOI), MODEL, WHERE, reader)
+    checked = verify("Putin and Kim Jong Un last met in Moscow [1].", passages(HANOI), embedder(), WHERE, reader)
     assert checked.abstained and not reader.readings
 
 

@@ -10,8 +10,8 @@ from rag.compose import Passage
 from rag.facts import spelling_variant
 from rag.labels import ABSTENTION, DONT_KNOW, source_label
 from rag.verify import split_answer, unmentioned_facts, verify
+from tests.embedding import embedder
 
-MODEL = "all-MiniLM-L6-v2"
 OLD = Article(id="old.md", title="Old", outlet="Wire", published=date(2023, 10, 19), hash="1" * 64,
               text="Lavrov held talks in Pyongyang. The last such visit was in July 2000, when Putin met Kim Jong Il.")
 NEW = Article(id="new.md", title="New", outlet="Post", published=date(2024, 6, 19), hash="2" * 64,
@@ -32,11 +32,11 @@ WHEN = "When did Putin last visit Pyongyang?"
 
 
 def check(answer: str, question: str, passages=SEED_PASSAGES):
-    return verify(answer, passages, MODEL, question)
+    return verify(answer, passages, embedder(), question)
 
 
 def test_supported_sentence_gets_the_exact_span_as_citation():
-    checked = verify("Putin visited Pyongyang in June 2024 [1].", PASSAGES, MODEL, WHEN)
+    checked = verify("Putin visited Pyongyang in June 2024 [1].", PASSAGES, embedder(), WHEN)
     assert not checked.abstained and checked.sentences[0].verified
     (citation,) = checked.citations
     assert citation.source == "new.md" and citation.text == "Putin arrived in Pyongyang on 19 June 2024."
@@ -45,27 +45,27 @@ def test_supported_sentence_gets_the_exact_span_as_citation():
 
 
 def test_wrong_citation_is_repointed_to_the_source_that_supports_it():
-    checked = verify("Putin met Kim Jong Il in July 2000 [1].", PASSAGES, MODEL, "Whom did Putin meet in 2000?")
+    checked = verify("Putin met Kim Jong Il in July 2000 [1].", PASSAGES, embedder(), "Whom did Putin meet in 2000?")
     assert checked.sentences[0].verified and checked.citations[0].source == "old.md"
     assert "July 2000" in checked.citations[0].text
 
 
 def test_claim_no_source_supports_is_flagged_and_alone_means_abstention():
-    checked = verify("Putin visited Pyongyang in March 2019 [1].", PASSAGES, MODEL, WHEN)
+    checked = verify("Putin visited Pyongyang in March 2019 [1].", PASSAGES, embedder(), WHEN)
     assert checked.abstained and not checked.citations and checked.text != ABSTENTION  # "don't clearly state"
     assert checked.sentences and not checked.sentences[0].verified
 
 
 def test_mixed_answer_keeps_the_supported_sentence_and_flags_the_other():
     raw = "Putin arrived in Pyongyang on 19 June 2024 [1]. He also visited Tokyo in 2025 [2]."
-    checked = verify(raw, PASSAGES, MODEL, WHEN)
+    checked = verify(raw, PASSAGES, embedder(), WHEN)
     assert not checked.abstained
     assert [s.verified for s in checked.sentences] == [True, False]
     assert len(checked.citations) == 1
 
 
 def test_the_reply_the_prompt_asks_for_when_sources_do_not_answer_is_an_abstention():
-    checked = verify(DONT_KNOW, PASSAGES, MODEL, WHEN)
+    checked = verify(DONT_KNOW, PASSAGES, embedder(), WHEN)
     assert checked.abstained and checked.text == ABSTENTION
 
 
@@ -133,7 +133,7 @@ def test_question_names_no_article_mentions_are_reported():
 
 def test_filler_sentence_is_not_verified():
     raw = "Putin arrived in Pyongyang on 19 June 2024 [1]. This information is supported by sources and [1]."
-    assert [s.verified for s in verify(raw, PASSAGES, MODEL, WHEN).sentences] == [True, False]
+    assert [s.verified for s in verify(raw, PASSAGES, embedder(), WHEN).sentences] == [True, False]
 
 
 def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
@@ -141,7 +141,7 @@ def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
                    text="Kim Jong Un visited the Russian Far East last September for a summit with Putin.")
     passages = [Passage(1, seed, [(0, len(seed.text))], [1.0])]
     assert "last September (September 2023)" in passages[0].text  # what the model reads
-    checked = verify("Kim visited the Russian Far East in September 2023 [1].", passages, MODEL,
+    checked = verify("Kim visited the Russian Far East in September 2023 [1].", passages, embedder(),
                      "When did Kim Jong Un visit the Russian Far East?")
     assert not checked.abstained and checked.sentences[0].verified and checked.citations[0].text == seed.text
 
@@ -164,7 +164,7 @@ KELMORA_PASSAGES = [Passage(1, KELMORA, [(0, len(KELMORA.text))], [1.0])]
 def test_a_name_the_question_spells_another_way_is_mentioned_and_its_answer_verified():
     question = "What share of the vote did Alexandra Nowak win in the Kelmora runoff?"
     assert unmentioned_facts(question, KELMORA_PASSAGES) == []
-    checked = verify("Alexandra Nowak won 53.8% of the vote [1].", KELMORA_PASSAGES, MODEL, question)
+    checked = verify("Alexandra Nowak won 53.8% of the vote [1].", KELMORA_PASSAGES, embedder(), question)
     assert not checked.abstained and checked.sentences[0].verified
     assert unmentioned_facts("What share of the vote did Henrik Asplund win?", KELMORA_PASSAGES) == ["asplund",
                                                                                                    "henrik"]
@@ -180,6 +180,6 @@ def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_f
     passages = [Passage(1, VACCINE, [(0, len(VACCINE.text))], [1.0])]
     question = "Has the Palvera malaria vaccine been approved for children?"
     wrong = "Yes, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
-    assert verify(wrong, passages, MODEL, question).abstained
+    assert verify(wrong, passages, embedder(), question).abstained
     right = "No, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
-    assert not verify(right, passages, MODEL, question).abstained
+    assert not verify(right, passages, embedder(), question).abstained
