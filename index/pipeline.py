@@ -56,6 +56,14 @@ def ingest(
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise LoadError(f"{missing[0]}: no such file or directory")
+    with store.writing(report):  # one writer at a time: the chat page's uploads and a terminal's ingest take turns
+        _ingest(paths, store, settings, summary, report, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest(paths: list[Path], store: Store, settings, summary: IngestSummary, report: Report,
+            progress: ProgressReport) -> None:
     store.reconcile()
     signature = chunking_signature(settings)
     pending: list[tuple[Article, list[Chunk], bool]] = []
@@ -119,5 +127,3 @@ def ingest(
     flush()
     progress("files", len(files), len(files))
     store.refresh_derived()
-    summary.seconds = time.perf_counter() - started
-    return summary

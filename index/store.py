@@ -1,21 +1,28 @@
-"""Store: the one interface over the three parts that must agree — Chroma vectors, a BM25 index and a SQLite manifest.
+"""Store: the one interface over the parts that must agree — Chroma vectors and a SQLite manifest that holds the
+lexical (BM25) index too.
 
 The manifest is the source of truth. Writes go vectors first, then the manifest in one transaction, then removal
 of superseded vectors; readers only trust chunks the manifest lists, so a crash at any point leaves an index that
-answers correctly, and `reconcile()` (run before every ingest) removes what a crash left behind. The BM25 index is
-derived from the manifest and rebuilt whenever its generation number lags the manifest's.
+answers correctly, and `reconcile()` (run before every ingest) removes what a crash left behind. The lexical index is
+an SQLite FTS5 table written in the manifest's own transactions: it never lags, and adding an article costs its own
+chunks, not a rebuild of the whole index.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
+from filelock import FileLock, Timeout
+
+from index.lexicon import STOP_WORDS
 from index.records import Article, Chunk
 
 COLLECTION = "dateline"
@@ -31,7 +38,12 @@ CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, header TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
+-- BM25 over each chunk's header and text; its rowid is the chunk's rowid in `chunks` (never VACUUMed, which could
+-- renumber them).
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'unicode61');
 """
+LEXICAL = "fts5"  # the lexical index's kind, recorded in `meta`; an older manifest (a bm25s index beside it) is
+# converted once when opened
 
 
 class StoreError(RuntimeError):
@@ -61,6 +73,17 @@ class Indexed:
 class Hit:
     chunk_id: str
     score: float
+
+
+def _drop_embedded_system(index_dir: Path) -> None:
+    """Forget this process's embedded Chroma system for the index, so the next client loads its vectors afresh.
+    Chroma keeps one system per path and process, and its vector index does not see vectors another process added
+    (measured with chromadb 1.5.9: the count grows, queries do not find them) until it is loaded again."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(index_dir / "chroma")
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
 def _chroma_client(index_dir: Path, chroma_url: str | None):
@@ -99,12 +122,40 @@ class Store:
                 f"the index at {self.dir} was built with embedding model {recorded!r}, not {embed_model!r}: "
                 "use that model or a new data dir"
             )
-        self.collection = _chroma_client(self.dir, chroma_url).get_or_create_collection(
+        self._chroma_url = chroma_url
+        self._write_lock = FileLock(self.dir / "write.lock")
+        self._open_vectors()
+        if self._meta("lexical") != LEXICAL:
+            with self.writing():
+                self._build_lexical_index()
+
+    def _open_vectors(self) -> None:
+        self.collection = _chroma_client(self.dir, self._chroma_url).get_or_create_collection(
             COLLECTION, metadata={"hnsw:space": "cosine"}
         )
-        self._bm25 = None
-        self._bm25_ids: list[str] = []
-        self._bm25_generation = -1
+        self._vectors_generation = self.generation  # the manifest generation the loaded vectors are known to match
+
+    def _fresh_vectors(self) -> None:
+        """Before a vector search: if another process wrote since this one loaded or wrote the vectors, load them
+        again (the embedded client only; a Chroma server serves every process the same vectors)."""
+        if self.generation != self._vectors_generation and not self._chroma_url:
+            _drop_embedded_system(self.dir)
+            self._open_vectors()
+
+    @contextmanager
+    def writing(self, waiting: Callable[[str], None] = lambda line: None) -> Iterator[None]:
+        """Hold the index's write lock: a second process that writes (an ingest while the chat page serves and
+        takes uploads, or two ingests) waits until this one is done, since `reconcile()` would take the other's
+        half-written vectors for a crash's leftovers and Chroma's embedded client assumes one writer. Reentrant."""
+        try:
+            self._write_lock.acquire(timeout=0.2)
+        except Timeout:
+            waiting(f"waiting for another Dateline process that is writing to {self.dir}")
+            self._write_lock.acquire()
+        try:
+            yield
+        finally:
+            self._write_lock.release()
 
     # -- manifest ------------------------------------------------------------------------------------------
     def _add_missing_columns(self) -> None:
@@ -114,6 +165,33 @@ class Store:
             for column, kind in (("signature", "BLOB"), ("duplicate_of", "TEXT")):
                 if column not in present:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+
+    def _build_lexical_index(self) -> None:
+        """Index every listed chunk's text once: a new manifest, or one from before the lexical index lived in it."""
+        with self.db:
+            self.db.execute("DELETE FROM chunk_text")
+            self._index_text("SELECT id FROM articles")
+            self._set_meta("lexical", LEXICAL)
+        shutil.rmtree(self.dir / "bm25", ignore_errors=True)  # the old, separately rebuilt index
+
+    def _index_text(self, article_ids: str, parameters: tuple | list = ()) -> None:
+        """Add the chunks of the articles `article_ids` (an SQL query) selects to the lexical index."""
+        rows = self.db.execute(
+            'SELECT c.rowid, c.header, c.start, c."end", a.record FROM chunks c JOIN articles a '
+            f"ON a.id = c.article_id WHERE a.id IN ({article_ids})", parameters).fetchall()
+        texts: dict[str, str] = {}
+        self.db.executemany("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", [
+            (rowid, f"{header}\n{texts.setdefault(record, Article.model_validate_json(record).text)[start:end]}")
+            for rowid, header, start, end, record in rows])
+
+    def _delete_articles(self, article_ids: list[str]) -> int:
+        """Inside a transaction: the articles, their chunks (cascade) and their lexical entries."""
+        deleted = 0
+        for article_id in article_ids:
+            self.db.execute("DELETE FROM chunk_text WHERE rowid IN (SELECT rowid FROM chunks WHERE article_id = ?)",
+                            (article_id,))
+            deleted += self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+        return deleted
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -195,6 +273,10 @@ class Store:
         """Add or replace articles and their chunks in every store: one vector write, one manifest transaction."""
         if not entries:
             return
+        with self.writing():
+            self._put_many(entries, chunking)
+
+    def _put_many(self, entries: list[Indexed], chunking: str) -> None:
         marks = ",".join("?" * len(entries))
         old_ids = {row[0] for row in self.db.execute(
             f"SELECT id FROM chunks WHERE article_id IN ({marks})", [e.article.id for e in entries]
@@ -213,7 +295,7 @@ class Store:
             )
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db:
-            self.db.executemany("DELETE FROM articles WHERE id = ?", [(e.article.id,) for e in entries])
+            self._delete_articles([e.article.id for e in entries])
             self.db.executemany(
                 "INSERT INTO articles(id, path, hash, chunking, published_day, record, ingested_at, signature) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -224,22 +306,33 @@ class Store:
                 'INSERT INTO chunks(id, article_id, seq, start, "end", header) VALUES (?, ?, ?, ?, ?, ?)',
                 [(c.id, e.article.id, i, c.start, c.end, c.header) for e in entries for i, c in enumerate(e.chunks)],
             )
+            self._index_text(marks, [e.article.id for e in entries])
             self._bump_generation()
         stale = sorted(old_ids - {chunk.id for _, chunk in new_chunks})
         if stale:
             self.collection.delete(ids=stale)
+        self._vectors_generation = self.generation
 
     def remove(self, article_id: str) -> bool:
-        ids = [row[0] for row in self.db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))]
-        with self.db:
-            deleted = self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
-            self._bump_generation()
-        if ids:
-            self.collection.delete(ids=ids)
+        with self.writing():
+            ids = [row[0] for row in self.db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))]
+            with self.db:
+                deleted = self._delete_articles([article_id])
+                self._bump_generation()
+            if ids:
+                self.collection.delete(ids=ids)
+            self._vectors_generation = self.generation
         return bool(deleted)
 
     def reconcile(self) -> int:
         """Delete vectors the manifest does not list (left by a crash mid-write); returns how many."""
+        with self.writing():
+            self._fresh_vectors()
+            removed = self._reconcile()
+            self._vectors_generation = self.generation
+            return removed
+
+    def _reconcile(self) -> int:
         listed = {row[0] for row in self.db.execute("SELECT id FROM chunks")}
         stored = set(self.collection.get(include=[])["ids"])
         orphans = sorted(stored - listed)
@@ -249,8 +342,7 @@ class Store:
         if lost:  # vectors lost: forget those articles so the next ingest embeds them again
             rows = self.db.execute("SELECT id, article_id FROM chunks").fetchall()
             with self.db:
-                for article_id in {aid for cid, aid in rows if cid in lost}:
-                    self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+                self._delete_articles(sorted({aid for cid, aid in rows if cid in lost}))
                 self._bump_generation()
         return len(orphans)
 
@@ -259,6 +351,7 @@ class Store:
         self, vector: list[float], n: int, min_day: int | None = None, max_day: int | None = None
     ) -> list[Hit]:
         """Nearest chunks, optionally only from articles published within [min_day, max_day] (day ordinals)."""
+        self._fresh_vectors()
         total = self.collection.count()
         if total == 0:
             return []
@@ -273,56 +366,18 @@ class Store:
         )
         return [Hit(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
-    def _bm25_index(self):
-        """The BM25 index at the manifest's generation: loaded from disk, or rebuilt and saved when it lags."""
-        import bm25s
-
-        generation = self.generation
-        if self._bm25_generation == generation:
-            return self._bm25
-        bm25_dir = self.dir / "bm25"
-        stamp = bm25_dir / "generation.json"
-        try:
-            saved = json.loads(stamp.read_text())
-        except (OSError, ValueError):
-            saved = {}
-        if saved.get("generation") == generation:
-            self._bm25 = bm25s.BM25.load(str(bm25_dir)) if saved["ids"] else None
-            self._bm25_ids = saved["ids"]
-        else:
-            rows = self.db.execute(
-                'SELECT c.id, c.header, c.start, c."end", a.record FROM chunks c JOIN articles a ON a.id = c.article_id'
-            ).fetchall()
-            texts, ids, articles = [], [], {}
-            for chunk_id, header, start, end, record in rows:
-                text = articles.setdefault(record, Article.model_validate_json(record).text)
-                ids.append(chunk_id)
-                texts.append(f"{header}\n{text[start:end]}")
-            tmp_dir = self.dir / "bm25.tmp"
-            shutil.rmtree(tmp_dir, ignore_errors=True)
-            tmp_dir.mkdir()
-            self._bm25 = None
-            if texts:
-                self._bm25 = bm25s.BM25()
-                self._bm25.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
-                self._bm25.save(str(tmp_dir))
-            (tmp_dir / "generation.json").write_text(json.dumps({"generation": generation, "ids": ids}))
-            shutil.rmtree(bm25_dir, ignore_errors=True)
-            tmp_dir.rename(bm25_dir)
-            self._bm25_ids = ids
-        self._bm25_generation = generation
-        return self._bm25
-
     def refresh_derived(self) -> None:
-        """Bring what is derived from the manifest up to date: the BM25 index and the duplicate marks."""
-        self._bm25_index()
+        """Bring what is derived from the manifest up to date: the duplicate marks."""
         self._mark_duplicates()
 
     def _mark_duplicates(self) -> None:
-        from index.dedupe import find_duplicates
-
         if self._meta("duplicates_generation") == str(self.generation):
             return
+        with self.writing():
+            self._mark_duplicates_now()
+
+    def _mark_duplicates_now(self) -> None:
+        from index.dedupe import find_duplicates
 
         rows = self.db.execute(
             "SELECT id, signature, duplicate_of FROM articles WHERE signature IS NOT NULL "
@@ -334,17 +389,24 @@ class Store:
             self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changed)
             self._set_meta("duplicates_generation", str(self.generation))
 
-    def lexical_search(self, query: str, n: int) -> list[Hit]:
-        import bm25s
+    def lexical_chunk_ids(self) -> list[str | None]:
+        """The chunk of each lexical index entry, None where it has none: what consistency checks compare."""
+        return [row[0] for row in self.db.execute(
+            "SELECT c.id FROM chunk_text f LEFT JOIN chunks c ON c.rowid = f.rowid")]
 
-        index = self._bm25_index()
-        if index is None:
+    def lexical_search(self, query: str, n: int) -> list[Hit]:
+        """BM25 over the chunks' words: any of the query's words but stop words, best first."""
+        words = dict.fromkeys(w for w in _FTS_WORD.findall(query.lower()) if w not in STOP_WORDS)
+        if not words:
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not tokens.vocab:
-            return []
-        docs, scores = index.retrieve(tokens, k=min(n, len(self._bm25_ids)), show_progress=False)
-        return [Hit(self._bm25_ids[d], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        rows = self.db.execute(
+            "SELECT c.id, -f.score FROM (SELECT rowid, bm25(chunk_text) AS score FROM chunk_text "
+            "WHERE chunk_text MATCH ? ORDER BY score LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score",
+            (" OR ".join(f'"{word}"' for word in words), n)).fetchall()
+        return [Hit(chunk_id, score) for chunk_id, score in rows]
+
+
+_FTS_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a word
 
 
 def open_store(settings) -> Store:

@@ -51,8 +51,8 @@ def _assert_consistent(data_dir):
     assert set(store.chunks(sorted(stored))) == listed  # vectors a crash left behind are invisible to readers
     store.reconcile()
     assert set(store.collection.get(include=[])["ids"]) == listed
-    store.refresh_derived()
-    assert set(store._bm25_ids) == listed
+    lexical = store.lexical_chunk_ids()
+    assert len(lexical) == len(listed) and set(lexical) == listed  # the lexical index lists exactly the same chunks
     return store.article_count()
 
 

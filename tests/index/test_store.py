@@ -52,3 +52,53 @@ def test_unreachable_chroma_server_is_one_line_naming_it(tmp_path):
     assert result.exit_code == 2
     assert f"cannot reach the Chroma server at {url}" in result.output
     assert "Traceback" not in result.output
+
+
+# The lexical index (FTS5 in the manifest). Dateline's own logic: the vectors are fixed numbers, not embeddings, since
+# only the manifest's words are under test; Chroma is the real embedded one.
+def _entry(article_id: str, text: str, version: str = "1"):
+    from index.records import Article, Chunk
+    from index.store import Indexed
+
+    article = Article(id=article_id, title=article_id, text=text, hash=version * 64)
+    chunk = Chunk(id=f"{article_id}#{version}#0", article_id=article_id, start=0, end=len(text), text=text,
+                  header=f"{article_id} | Wire")
+    return Indexed(article, [chunk], [[1.0] + [0.0] * 383], b"")
+
+
+def _found(store, query: str) -> set[str]:
+    return {hit.chunk_id.split("#")[0] for hit in store.lexical_search(query, 10)}
+
+
+def test_the_lexical_index_changes_with_the_manifest_in_one_transaction(tmp_path):
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_entry("a", "Flooding closed the Danube ferry."), _entry("b", "The court fined Velmar Steel.")],
+                   "chunking")
+    assert _found(store, "Which ferry closed?") == {"a"}
+    assert _found(store, "the and of") == set()  # stop words alone match nothing
+    store.put_many([_entry("a", "Ferries are running again on the Danube.", "2")], "chunking")  # a's new version
+    assert _found(store, "flooding") == set() and _found(store, "running") == {"a"}
+    store.remove("b")
+    assert _found(store, "Velmar") == set()
+    assert store.lexical_chunk_ids() == ["a#2#0"]  # no entry outlives its chunk
+
+    reopened = Store(tmp_path / "index", "all-MiniLM-L6-v2")  # another process opening the same index sees it all
+    assert _found(reopened, "Danube ferries") == {"a"}
+
+
+def test_an_index_from_before_the_lexical_table_is_converted_once_when_opened(tmp_path):
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_entry("a", "Flooding closed the Danube ferry.")], "chunking")
+    with store.db:  # as an older Dateline left it: no lexical entries in the manifest, a bm25s folder beside it
+        store.db.execute("DELETE FROM chunk_text")
+        store.db.execute("DELETE FROM meta WHERE key = 'lexical'")
+    (tmp_path / "index" / "bm25").mkdir()
+    assert _found(store, "ferry") == set()
+
+    reopened = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    assert _found(reopened, "ferry") == {"a"}
+    assert not (tmp_path / "index" / "bm25").exists()
