@@ -9,6 +9,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from index.web import FetchError, Web
+
 
 @dataclass
 class RawDocument:
@@ -25,7 +27,8 @@ class LoadError(Exception):
     """A file that cannot be read as articles; the message names the file and the reason."""
 
 
-Loader = Callable[[Path, bytes], list[RawDocument]]
+# (the file, its bytes, the web for the loaders that fetch pages) -> its articles
+Loader = Callable[[Path, bytes, Web], list[RawDocument]]
 LOADERS: dict[str, Loader] = {}
 
 
@@ -57,7 +60,7 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 @register_loader(".txt", ".md", ".markdown")
-def load_text(path: Path, data: bytes) -> list[RawDocument]:
+def load_text(path: Path, data: bytes, web: Web) -> list[RawDocument]:
     return [RawDocument(id=path.name, path=path, text=decode_text(path, data), kind="text")]
 
 
@@ -84,38 +87,12 @@ def _html_document(html: str, doc_id: str, path: Path, where: str, url: str | No
 
 
 @register_loader(".html", ".htm")
-def load_html(path: Path, data: bytes) -> list[RawDocument]:
+def load_html(path: Path, data: bytes, web: Web) -> list[RawDocument]:
     return [_html_document(decode_text(path, data), path.name, path, str(path))]
 
 
-FETCH_TIMEOUT_S = 20
-MAX_PAGE_BYTES = 20_000_000
-
-
-def _fetch(url: str, where: str) -> bytes:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, headers={"User-Agent": "Dateline (news article indexer)"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
-            data = response.read(MAX_PAGE_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise LoadError(f"{where}: {url} answered HTTP {exc.code} ({exc.reason})") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise LoadError(
-            f"{where}: cannot fetch {url} ({reason}): no network here? Save the page as .html and ingest that"
-        ) from None
-    if len(data) > MAX_PAGE_BYTES:
-        raise LoadError(f"{where}: {url} is over {MAX_PAGE_BYTES / 1e6:.0f} MB")
-    return data
-
-
-@register_loader(".urls")
-def load_url_list(path: Path, data: bytes) -> list[RawDocument]:
-    """A list of article URLs, one per line (`#` comments allowed); each page is fetched and read like .html."""
-    documents = []
+def _listed_urls(path: Path, data: bytes) -> Iterator[tuple[str, str]]:
+    """(where, url) for each line of a URL list (`#` comments and blank lines skipped)."""
     for number, line in enumerate(decode_text(path, data).splitlines(), start=1):
         url = line.strip()
         if not url or url.startswith("#"):
@@ -123,13 +100,90 @@ def load_url_list(path: Path, data: bytes) -> list[RawDocument]:
         where = f"{path}:{number}"
         if not url.startswith(("http://", "https://")):
             raise LoadError(f"{where}: {url!r} is not an http(s) URL")
-        html = decode_text(Path(where), _fetch(url, where))
-        documents.append(_html_document(html, url, path, where, url=url))
+        yield where, url
+
+
+def _page(web: Web, url: str, path: Path, where: str, hints: dict[str, str] | None = None) -> RawDocument | None:
+    """The article at `url`, read like .html; None when the server says it is unchanged since it was indexed."""
+    try:
+        fetched = web.fetch(url, where, conditional=True)
+    except FetchError as exc:
+        raise LoadError(str(exc)) from None
+    if fetched is None:
+        web.unchanged_pages += 1
+        return None
+    document = _html_document(decode_text(Path(where), fetched.data), url, path, where, url=url)
+    web.remember(fetched, False)
+    document.hints.update(hints or {})
+    return document
+
+
+@register_loader(".urls")
+def load_url_list(path: Path, data: bytes, web: Web) -> list[RawDocument]:
+    """A list of article URLs, one per line (`#` comments allowed); each page is fetched and read like .html."""
+    pages = (_page(web, url, path, where) for where, url in _listed_urls(path, data))
+    return [page for page in pages if page is not None]
+
+
+def _feed_entries(path: Path, data: bytes, where: str, web: Web) -> list[RawDocument]:
+    """Each entry's page, fetched and read like .html but dated by the entry. A page that fails is reported through
+    `web.problem` and the other entries go on; raises only when the feed itself is unreadable."""
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries and (feed.bozo or not feed.version):
+        raise LoadError(f"{where}: not an RSS or Atom feed ({feed.get('bozo_exception') or 'no entries'})")
+    documents = []
+    for number, entry in enumerate(feed.entries, start=1):
+        link = entry.get("link")
+        if not link or not link.startswith(("http://", "https://")):
+            web.problem(f"{where}: entry {number} has no http(s) link")
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        hints = {"published": f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"} if stamp else {}
+        try:
+            page = _page(web, link, path, f"{where} entry {number}", hints)
+        except LoadError as exc:
+            web.problem(str(exc))
+            continue
+        if page is not None:
+            page.hints.setdefault("title", entry.get("title", ""))
+            documents.append(page)
+    return documents
+
+
+@register_loader(".rss", ".atom")
+def load_feed(path: Path, data: bytes, web: Web) -> list[RawDocument]:
+    """An RSS or Atom feed saved as a file: each entry's page is fetched (see `_feed_entries`)."""
+    return _feed_entries(path, data, str(path), web)
+
+
+@register_loader(".feeds")
+def load_feed_list(path: Path, data: bytes, web: Web) -> list[RawDocument]:
+    """A list of feed URLs, one per line. A feed that fails is reported and the others go on; a feed the server
+    says is unchanged is skipped, and a feed is remembered as read only when all of its entries were."""
+    documents = []
+    for where, url in _listed_urls(path, data):
+        try:
+            fetched = web.fetch(url, where, conditional=True)
+        except FetchError as exc:
+            web.problem(str(exc))
+            continue
+        if fetched is None:
+            continue
+        problems_before = web.problems
+        try:
+            documents += _feed_entries(path, fetched.data, where, web)
+        except LoadError as exc:
+            web.problem(str(exc))
+            continue
+        if web.problems == problems_before:
+            web.remember(fetched, True)
     return documents
 
 
 @register_loader(".pdf")
-def load_pdf(path: Path, data: bytes) -> list[RawDocument]:
+def load_pdf(path: Path, data: bytes, web: Web) -> list[RawDocument]:
     import io
 
     from pypdf import PdfReader
@@ -195,13 +249,13 @@ def json_lines(lines: list[str], path: Path, error: type[Exception]) -> Iterator
 
 
 @register_loader(".jsonl")
-def load_jsonl(path: Path, data: bytes) -> list[RawDocument]:
+def load_jsonl(path: Path, data: bytes, web: Web) -> list[RawDocument]:
     return [_record_to_document(path, record, f":{number}")
             for number, record in json_lines(decode_text(path, data).splitlines(), path, LoadError)]
 
 
 @register_loader(".json")
-def load_json(path: Path, data: bytes) -> list[RawDocument]:
+def load_json(path: Path, data: bytes, web: Web) -> list[RawDocument]:
     try:
         parsed = json.loads(decode_text(path, data))
     except json.JSONDecodeError as exc:
@@ -226,7 +280,8 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_file(path: Path, max_bytes: int) -> list[RawDocument]:
+def load_file(path: Path, max_bytes: int, web: Web | None = None) -> list[RawDocument]:
+    """The articles in one file; `web` fetches what a URL or feed list names (plain, unconditional by default)."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         known = " ".join(sorted(LOADERS))
@@ -240,4 +295,4 @@ def load_file(path: Path, max_bytes: int) -> list[RawDocument]:
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return loader(path, data)
+    return loader(path, data, web or Web())

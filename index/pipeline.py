@@ -14,6 +14,7 @@ from index.embed import embedder_for
 from index.loaders import LoadError, iter_files, load_file
 from index.records import Article, Chunk
 from index.store import Indexed, Store
+from index.web import Web
 
 @dataclass
 class IngestSummary:
@@ -65,6 +66,7 @@ def ingest(
 def _ingest(paths: list[Path], store: Store, settings, summary: IngestSummary, report: Report,
             progress: ProgressReport) -> None:
     store.reconcile()
+    web = Web(store.validators, store.remember_fetch, lambda line: (summary.problems.append(line), report(line)))
     signature = chunking_signature(settings)
     pending: list[tuple[Article, list[Chunk], bool]] = []
     seen: dict[str, Path] = {}
@@ -92,7 +94,7 @@ def _ingest(paths: list[Path], store: Store, settings, summary: IngestSummary, r
     for number_done, path in enumerate(files):
         progress("files", number_done, len(files))
         try:
-            documents = load_file(path, int(settings.max_file_mb * 1_000_000))
+            documents = load_file(path, int(settings.max_file_mb * 1_000_000), web)
         except LoadError as exc:
             is_unsupported = "unsupported file type" in str(exc)
             summary.skipped += is_unsupported
@@ -125,5 +127,7 @@ def _ingest(paths: list[Path], store: Store, settings, summary: IngestSummary, r
             if sum(len(c) for _, c, _ in pending) >= settings.ingest_batch_chunks:
                 flush()
     flush()
+    summary.failed += web.problems  # pages and feeds that failed while the rest of their list went on
+    summary.unchanged += web.unchanged_pages
     progress("files", len(files), len(files))
     store.refresh_derived()

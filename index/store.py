@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 
 from index.lexicon import STOP_WORDS
 from index.records import Article, Chunk
+from index.web import Fetched
 
 COLLECTION = "dateline"
 _SCHEMA = """
@@ -41,6 +42,8 @@ CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
 -- BM25 over each chunk's header and text; its rowid is the chunk's rowid in `chunks` (never VACUUMed, which could
 -- renumber them).
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'unicode61');
+-- What the last fetch of a feed or page returned, for conditional GETs (index/web.py).
+CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, is_feed INTEGER NOT NULL, etag TEXT, last_modified TEXT);
 """
 LEXICAL = "fts5"  # the lexical index's kind, recorded in `meta`; an older manifest (a bm25s index beside it) is
 # converted once when opened
@@ -179,10 +182,11 @@ class Store:
         rows = self.db.execute(
             'SELECT c.rowid, c.header, c.start, c."end", a.record FROM chunks c JOIN articles a '
             f"ON a.id = c.article_id WHERE a.id IN ({article_ids})", parameters).fetchall()
-        texts: dict[str, str] = {}
+        texts: dict[str, str] = {}  # each article's text, parsed once for all its chunks
+        for record in {row[4] for row in rows}:
+            texts[record] = Article.model_validate_json(record).text
         self.db.executemany("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", [
-            (rowid, f"{header}\n{texts.setdefault(record, Article.model_validate_json(record).text)[start:end]}")
-            for rowid, header, start, end, record in rows])
+            (rowid, f"{header}\n{texts[record][start:end]}") for rowid, header, start, end, record in rows])
 
     def _delete_articles(self, article_ids: list[str]) -> int:
         """Inside a transaction: the articles, their chunks (cascade) and their lexical entries."""
@@ -245,6 +249,17 @@ class Store:
         ).fetchall()
         return [Chunk(id=cid, article_id=article_id, start=s, end=e, text=article.text[s:e], header=h)
                 for cid, s, e, h in rows]
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) of the last fetch of a feed, or of a page that is still indexed."""
+        row = self.db.execute("SELECT etag, last_modified FROM fetched WHERE url = ? AND "
+                              "(is_feed OR url IN (SELECT id FROM articles))", (url,)).fetchone()
+        return row if row and any(row) else None
+
+    def remember_fetch(self, fetched: Fetched, is_feed: bool) -> None:
+        with self.writing(), self.db:
+            self.db.execute("INSERT OR REPLACE INTO fetched(url, is_feed, etag, last_modified) VALUES (?, ?, ?, ?)",
+                            (fetched.url, is_feed, fetched.etag, fetched.last_modified))
 
     def paths(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, path FROM articles").fetchall())

@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import sys
+import time
 from contextlib import nullcontext
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -124,7 +127,8 @@ def _plain_ingest_progress(kind: str, done: int, total: int) -> None:
 @user_errors
 def ingest(
     paths: Annotated[list[Path], typer.Argument(
-        help=f"Files or directories of them ({' '.join(sorted(LOADERS))}); a .urls file lists pages to fetch.")],
+        help=f"Files or directories of them ({' '.join(sorted(LOADERS))}); a .urls file lists pages to fetch, "
+        "a .feeds file RSS/Atom feeds whose entries' pages are fetched.")],
     data_dir: DataDir = None,
     chroma_url: ChromaUrl = None,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the index already has articles.")] = False,
@@ -158,6 +162,56 @@ def ingest(
         )
     if summary.failed:
         raise typer.Exit(1)
+
+
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+_SECONDS_PER = {"s": 1, "m": 60, "h": 3600}
+
+
+def _interval_s(text: str) -> float:
+    match = _INTERVAL.match(text)
+    if not match or float(match[1]) <= 0:
+        raise SettingsError(f"bad --every {text!r}: use a number and s, m or h, e.g. 15m")
+    return float(match[1]) * _SECONDS_PER[match[2]]
+
+
+@app.command()
+@user_errors
+def watch(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Folders, files, .feeds lists of RSS/Atom feed URLs, .rss/.atom feed files and .urls lists to re-read.")],
+    every: Annotated[str, typer.Option("--every", help="Time between rounds: 30s, 15m, 1h.")] = "15m",
+    rounds: Annotated[Optional[int], typer.Option("--rounds", min=1, help="Stop after N rounds [default: never].")]
+    = None,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+):
+    """Ingest PATHS now and again every --every: only what is new or changed is embedded, pages the server says
+    are unchanged are not downloaded, and a feed or page that fails is reported and tried again next round.
+    One line per round; Ctrl-C stops."""
+    from index.pipeline import ingest as run_ingest
+
+    interval = _interval_s(every)
+    settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
+    store = _store(settings)
+    done = 0
+    try:
+        while True:
+            try:
+                summary = run_ingest(paths, store, settings, report=_warn)
+                line = (f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
+                        f"failed {summary.failed}; {summary.chunks} chunks in {summary.seconds:.1f}s")
+            except LoadError as exc:  # a path gone for now: report it and try again next round
+                log.warning("watch round failed: %s", exc)
+                line = f"failed: {exc}"
+            done += 1
+            console.print(f"{datetime.now().isoformat(timespec='seconds')} round {done}: {line}", markup=False,
+                          highlight=False)
+            if rounds is not None and done >= rounds:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        console.print(f"stopped after {done} round(s)")
 
 
 @app.command()

@@ -115,3 +115,13 @@ def start_server(command: list[str], ready_url: str, what: str, timeout_s: float
 def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture
+def site():
+    """A real HTTP server whose pages and feeds a test sets and changes (tests/local_site.py)."""
+    from tests.local_site import Site
+
+    site = Site()
+    yield site
+    site.server.shutdown()

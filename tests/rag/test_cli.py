@@ -172,3 +172,27 @@ def test_sources_show_and_remove_keep_every_store_in_step(tmp_path):
 
     store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
     assert store.collection.count() == 0 and store.lexical_search("Hanoi Putin", 5) == []
+
+
+def test_watch_ingests_each_round_what_is_new_in_a_changing_feed(tmp_path, site):
+    from tests.local_site import DAY, feed, page
+
+    site.files = {"/a1.html": page("The northern bridge"), "/a2.html": page("The harbour tunnel"),
+                  "/feed.xml": [feed(site.base, [("a1", DAY)]), feed(site.base, [("a1", DAY), ("a2", DAY)])]}
+    feeds = tmp_path / "wires.feeds"
+    feeds.write_text(f"{site.base}/feed.xml\n")
+    result = invoke_cli("watch", str(feeds), "--every", "1s", "--rounds", "3", "--data-dir", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    rounds = [line for line in result.stdout.splitlines() if " round " in line]
+    assert len(rounds) == 3
+    assert "round 1: added 1, updated 0, unchanged 0, failed 0" in rounds[0]
+    assert "round 2: added 1, updated 0, unchanged 1, failed 0" in rounds[1]  # a1: the server said unchanged
+    assert "round 3: added 0, updated 0, unchanged 0, failed 0" in rounds[2]  # the feed itself unchanged
+    assert site.statuses("/a1.html") == [200, 304]
+
+
+def test_watch_with_a_bad_interval_is_one_line(tmp_path):
+    result = invoke_cli("watch", str(tmp_path), "--every", "soon", "--data-dir", str(tmp_path / "index"))
+    assert result.exit_code == 2
+    assert "bad --every 'soon': use a number and s, m or h, e.g. 15m" in result.output
+    assert "Traceback" not in result.output
