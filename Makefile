@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
-.PHONY: install models chat test test-fast eval eval-news bench-ingest bench-query bench-verify
+.PHONY: install models chat test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -72,6 +72,12 @@ eval-news: models
 # Ingestion speed against sentence-transformers alone, on 2,000 generated articles (~5 min); writes bench-results/.
 bench-ingest: install
 	$(BIN)/python -m evals.bench_ingest --out bench-results/ingest.json
+
+# Retrieval and adding articles at 10k, 100k and 1M chunks (generated articles, stand-in vectors; the 1M size takes
+# about an hour and several GB of disk on 2 cores); writes bench-results/scale.json. SIZES=10000,100000 for less.
+SIZES ?= 10000,100000,1000000
+bench-scale: install
+	$(BIN)/python -m evals.bench_scale --sizes $(SIZES) --out bench-results/scale.json
 
 # Answer speed and accuracy against llama-index's CitationQueryEngine with the same model (~12 min on 2 cores);
 # writes bench-results/query.json.

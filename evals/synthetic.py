@@ -25,6 +25,15 @@ def _sentence(rng: random.Random, number: int) -> str:
             f"{number}-{rng.randint(1000, 9999)}.")
 
 
+# Every phrase an article or question is made of: what a benchmark's stand-in vectors are built from.
+PHRASES = (*_SUBJECTS, *_VERBS, *_OBJECTS, *_PLACES, *_TIMES)
+
+
+def question_text(rng: random.Random) -> str:
+    """A question in the articles' own vocabulary, for retrieval benchmarks."""
+    return f"What did {rng.choice(_SUBJECTS).lower()} {rng.choice(_PLACES)} say about {rng.choice(_OBJECTS)}?"
+
+
 def article_text(index: int, chars: int, published: date, seed: int = 0) -> str:
     """One Markdown article with front matter, about `chars` characters of body."""
     rng = random.Random(seed * 1_000_003 + index)

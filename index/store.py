@@ -404,6 +404,14 @@ class Store:
             self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changed)
             self._set_meta("duplicates_generation", str(self.generation))
 
+    def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of the listed chunks (for lexical hits, so they need not be embedded again)."""
+        if not chunk_ids:
+            return {}
+        self._fresh_vectors()
+        found = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        return {chunk_id: list(vector) for chunk_id, vector in zip(found["ids"], found["embeddings"])}
+
     def lexical_chunk_ids(self) -> list[str | None]:
         """The chunk of each lexical index entry, None where it has none: what consistency checks compare."""
         return [row[0] for row in self.db.execute(

@@ -93,13 +93,11 @@ def retrieve(
         results.append(Retrieved(chunk, article, score, dense_scores.get(chunk_id, 0.0)))
     if not results:
         return []
-    missing = [r.chunk.embed_text for r in results if r.chunk.id not in dense_scores]
-    if missing:  # lexical-only hits: measure them on the same scale as the rest
-        vectors = embedder_for(settings).embed(missing)
-        it = iter(vectors)
-        for r in results:
-            if r.chunk.id not in dense_scores:
-                r.dense = sum(a * b for a, b in zip(vector, next(it)))
+    lexical_only = [r for r in results if r.chunk.id not in dense_scores]
+    if lexical_only:  # measured on the same scale as the rest, with their stored vectors (no embedding)
+        stored = store.vectors([r.chunk.id for r in lexical_only])
+        for r in lexical_only:
+            r.dense = sum(a * b for a, b in zip(vector, stored.get(r.chunk.id, ())))
     results = [r for r in results if r.dense >= MIN_DENSE_SCORE]
     results.sort(key=lambda r: r.score, reverse=True)
     return results[:n]
