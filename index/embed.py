@@ -8,6 +8,7 @@ vectors to 1e-4); the tokenizer, pooling and normalisation stay sentence-transfo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -54,9 +55,20 @@ class Embedder:
 
         self.name = name
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        # One call at a time: a Hugging Face tokenizer used by two threads at once fails ("Already borrowed"), and
+        # each call already uses every core. Chat sessions answered at once take turns here for milliseconds.
+        self._turn = threading.Lock()
+
+    @functools.lru_cache(maxsize=256)
+    def embed_question(self, text: str) -> list[float]:
+        """One question's vector, remembered: retrieval and composition both need it. Callers must not change it."""
+        return self.embed([text])[0]
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(texts).tolist() if texts else []
+        if not texts:
+            return []
+        with self._turn:
+            return self._encode(texts).tolist()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
@@ -120,7 +132,7 @@ class OpenVinoEmbedder(Embedder):
 
         order = np.argsort([-len(text) for text in texts], kind="stable")
         vectors = np.zeros((len(texts), self.model.get_embedding_dimension()), dtype=np.float32)
-        request = self.compiled.create_infer_request()  # one per call: concurrent callers do not share state
+        request = self.compiled.create_infer_request()
         for start in range(0, len(texts), self.batch_size):
             batch = order[start:start + self.batch_size]
             features = self.model.preprocess([texts[i] for i in batch])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ class Store:
             )
         self._chroma_url = chroma_url
         self._write_lock = FileLock(self.dir / "write.lock")
+        self._reopening = threading.Lock()  # chat sessions answered at once reload the vectors once, not each
         self._open_vectors()
         if self._meta("lexical") != LEXICAL:
             with self.writing():
@@ -141,9 +143,12 @@ class Store:
     def _fresh_vectors(self) -> None:
         """Before a vector search: if another process wrote since this one loaded or wrote the vectors, load them
         again (the embedded client only; a Chroma server serves every process the same vectors)."""
-        if self.generation != self._vectors_generation and not self._chroma_url:
-            _drop_embedded_system(self.dir)
-            self._open_vectors()
+        if self._chroma_url:
+            return
+        with self._reopening:
+            if self.generation != self._vectors_generation:
+                _drop_embedded_system(self.dir)
+                self._open_vectors()
 
     @contextmanager
     def writing(self, waiting: Callable[[str], None] = lambda line: None) -> Iterator[None]:
@@ -418,17 +423,35 @@ class Store:
             "SELECT c.id FROM chunk_text f LEFT JOIN chunks c ON c.rowid = f.rowid")]
 
     def lexical_search(self, query: str, n: int) -> list[Hit]:
-        """BM25 over the chunks' words: any of the query's words but stop words, best first."""
+        """BM25 over the chunks' words: any of the query's words but stop words and common words, best first.
+
+        FTS5 scores every chunk a query matches, so a word found in many chunks costs most and weighs least (its
+        BM25 weight nears zero). The query keeps the rarest words while together they match at most
+        LEXICAL_MATCH_BUDGET chunks, which bounds the cost whatever the index's size; the dense search still reads
+        the whole question. Indexes below the budget (the public sets' corpora) keep every word."""
         words = dict.fromkeys(w for w in _FTS_WORD.findall(query.lower()) if w not in STOP_WORDS)
-        if not words:
+        matches = {word: self._matching_chunks(word, LEXICAL_MATCH_BUDGET) for word in words}
+        kept, budget = [], LEXICAL_MATCH_BUDGET
+        for word in sorted(words, key=matches.__getitem__):
+            if matches[word] > budget:
+                break
+            kept.append(word)
+            budget -= matches[word]
+        if not kept:
             return []
         rows = self.db.execute(
             "SELECT c.id, -f.score FROM (SELECT rowid, bm25(chunk_text) AS score FROM chunk_text "
             "WHERE chunk_text MATCH ? ORDER BY score LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score",
-            (" OR ".join(f'"{word}"' for word in words), n)).fetchall()
+            (" OR ".join(f'"{word}"' for word in kept), n)).fetchall()
         return [Hit(chunk_id, score) for chunk_id, score in rows]
 
+    def _matching_chunks(self, word: str, cap: int) -> int:
+        """How many chunks contain `word`, counted up to cap + 1 (so the count costs at most that many steps)."""
+        return self.db.execute("SELECT count(*) FROM (SELECT 1 FROM chunk_text WHERE chunk_text MATCH ? LIMIT ?)",
+                               (f'"{word}"', cap + 1)).fetchone()[0]
 
+
+LEXICAL_MATCH_BUDGET = 5000  # chunks one lexical query may score: ~10 ms on this 2-core CPU
 _FTS_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a word
 
 

@@ -102,14 +102,16 @@ def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage
         chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
     budget = max(settings.context_chars // len(chosen), 120)
     embedder = embedder_for(settings)
-    question_vector = embedder.embed([question])[0]
+    question_vector = embedder.embed_question(question)
     question_words = content_words(question)
     wants_date = question_kind(question) == "date"
+    sentences_of = [_article_sentences(hits) for hits in chosen]
+    all_vectors = iter(embedder.embed([hits[0].article.text[s:e] for hits, sentences in zip(chosen, sentences_of)
+                                       for s, e in sentences]))  # one call for every source: less overhead
     passages = []
-    for n, hits in enumerate(chosen, start=1):
+    for n, (hits, sentences) in enumerate(zip(chosen, sentences_of), start=1):
         article = hits[0].article
-        sentences = _article_sentences(hits)
-        vectors = embedder.embed([article.text[s:e] for s, e in sentences])
+        vectors = [next(all_vectors) for _ in sentences]
         scores = []
         for (s, e), vector in zip(sentences, vectors):
             sentence = article.text[s:e]

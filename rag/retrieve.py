@@ -72,7 +72,7 @@ def retrieve(
     max_day = latest.toordinal() if latest else None
     earliest = max((d for d in (earliest_publication(question), published[0]) if d), default=None)
     min_day = earliest.toordinal() if earliest else None
-    vector = embedder_for(settings).embed([question])[0]
+    vector = embedder_for(settings).embed_question(question)
     dense = store.dense_search(vector, n, min_day, max_day)
     lexical = store.lexical_search(question, n * 2)
     fused: dict[str, float] = {}

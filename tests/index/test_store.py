@@ -102,3 +102,19 @@ def test_an_index_from_before_the_lexical_table_is_converted_once_when_opened(tm
     reopened = Store(tmp_path / "index", "all-MiniLM-L6-v2")
     assert _found(reopened, "ferry") == {"a"}
     assert not (tmp_path / "index" / "bm25").exists()
+
+
+def test_a_word_in_more_chunks_than_the_lexical_budget_is_left_out_of_the_query(tmp_path, monkeypatch):
+    """The cost bound of a big archive, shown with a budget of 3 chunks instead of 5,000."""
+    import index.store
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_entry(f"{n}", f"The ministry said on day {n} that talks went on.") for n in range(4)]
+                   + [_entry("rare", "The ministry named Velmar Steel in the report.")], "chunking")
+    monkeypatch.setattr(index.store, "LEXICAL_MATCH_BUDGET", 3)
+    assert _found(store, "ministry") == set()  # in 5 chunks: over the budget alone
+    assert _found(store, "Which ministry named Velmar?") == {"rare"}  # the rare words still find their chunk
+    assert _found(store, "Velmar named the talks") == {"rare"}  # named + velmar fit the budget (2), talks (4) not
+    monkeypatch.setattr(index.store, "LEXICAL_MATCH_BUDGET", 5000)
+    assert len(_found(store, "ministry")) == 5
