@@ -1,12 +1,15 @@
 """Near-duplicate detection: the same wire story run by two outlets stays two sources, marked as duplicates.
 
-Each article's text gets a MinHash signature of its word 5-shingles (datasketch); an LSH index finds candidate pairs
-and the estimated Jaccard similarity decides (>= 0.9). The earlier-published article (then the one ingested first)
-is the original; the others point at it with `duplicate_of`.
+Each article's text gets a MinHash signature of its word 5-shingles (datasketch). Its LSH band keys (the banding
+datasketch's MinHashLSH picks for the threshold) are kept in the manifest, so the store finds a new article's
+candidates with one indexed lookup instead of rebuilding an LSH index over every article; the estimated Jaccard
+similarity decides (>= 0.9). The store marks the earlier-published article (then the one ingested first) as the
+original and points the others at it with `duplicate_of`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -36,27 +39,22 @@ def signature(text: str) -> bytes:
     return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
-def _minhash(blob: bytes):
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashvalues=np.frombuffer(blob, dtype=np.uint32))
-
-
-def find_duplicates(signatures: list[tuple[str, bytes]]) -> dict[str, str]:
-    """{article id: id of the article it duplicates}, for `signatures` listed originals-first."""
+@functools.cache
+def _bands() -> tuple[int, int]:
+    """(bands, rows per band): datasketch's choice for THRESHOLD, which balances missed and false candidates."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    minhashes = {}
-    order = {article_id: i for i, (article_id, _) in enumerate(signatures)}
-    duplicate_of: dict[str, str] = {}
-    for article_id, blob in signatures:
-        minhash = _minhash(blob)
-        candidates = [other for other in lsh.query(minhash) if minhashes[other].jaccard(minhash) >= THRESHOLD]
-        if candidates:
-            # Point at the first-listed original, never at another duplicate.
-            first = min(candidates, key=order.__getitem__)
-            duplicate_of[article_id] = duplicate_of.get(first, first)
-        lsh.insert(article_id, minhash)
-        minhashes[article_id] = minhash
-    return duplicate_of
+    return lsh.b, lsh.r
+
+
+def band_keys(blob: bytes) -> list[tuple[int, bytes]]:
+    """(band, key) pairs of a signature: two articles that share one are candidates."""
+    bands, rows = _bands()
+    width = rows * np.dtype(np.uint32).itemsize
+    return [(band, blob[band * width:(band + 1) * width]) for band in range(bands)]
+
+
+def near_duplicates(blob: bytes, other: bytes) -> bool:
+    """Estimated Jaccard similarity of the two texts' shingles (the share of equal MinHash values) >= THRESHOLD."""
+    return float(np.mean(np.frombuffer(blob, dtype=np.uint32) == np.frombuffer(other, dtype=np.uint32))) >= THRESHOLD

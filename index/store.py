@@ -45,9 +45,21 @@ CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'unicode61');
 -- What the last fetch of a feed or page returned, for conditional GETs (index/web.py).
 CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, is_feed INTEGER NOT NULL, etag TEXT, last_modified TEXT);
+-- Chunk ids whose vectors are being written or deleted: a crash between Chroma and the manifest leaves them here, so
+-- reconcile() checks these instead of listing every vector.
+CREATE TABLE IF NOT EXISTS vector_journal (id TEXT PRIMARY KEY);
+-- Each article's near-duplicate band keys (index/dedupe.py), and the articles whose duplicate mark is due: new ones,
+-- and those whose original was replaced or removed.
+CREATE TABLE IF NOT EXISTS lsh_bands (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, band INTEGER NOT NULL, key BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lsh_bands_by_key ON lsh_bands(band, key);
+CREATE INDEX IF NOT EXISTS lsh_bands_by_article ON lsh_bands(article_id);
+CREATE TABLE IF NOT EXISTS duplicates_due (article_id TEXT PRIMARY KEY);
 """
 LEXICAL = "fts5"  # the lexical index's kind, recorded in `meta`; an older manifest (a bm25s index beside it) is
 # converted once when opened
+DUPLICATES = "lsh-bands"  # how duplicate candidates are found, recorded in `meta`; older manifests get band keys once
 
 
 class StoreError(RuntimeError):
@@ -133,6 +145,9 @@ class Store:
         if self._meta("lexical") != LEXICAL:
             with self.writing():
                 self._build_lexical_index()
+        if self._meta("duplicates") != DUPLICATES:
+            with self.writing():
+                self._index_all_signatures()
 
     def _open_vectors(self) -> None:
         self.collection = _chroma_client(self.dir, self._chroma_url).get_or_create_collection(
@@ -194,11 +209,14 @@ class Store:
             (rowid, f"{header}\n{texts[record][start:end]}") for rowid, header, start, end, record in rows])
 
     def _delete_articles(self, article_ids: list[str]) -> int:
-        """Inside a transaction: the articles, their chunks (cascade) and their lexical entries."""
+        """Inside a transaction: the articles, their chunks and band keys (cascade) and their lexical entries; their
+        duplicates' marks become due."""
         deleted = 0
         for article_id in article_ids:
             self.db.execute("DELETE FROM chunk_text WHERE rowid IN (SELECT rowid FROM chunks WHERE article_id = ?)",
                             (article_id,))
+            self.db.execute("INSERT OR IGNORE INTO duplicates_due(article_id) SELECT id FROM articles "
+                            "WHERE duplicate_of = ?", (article_id,))
             deleted += self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         return deleted
 
@@ -302,9 +320,12 @@ class Store:
             f"SELECT id FROM chunks WHERE article_id IN ({marks})", [e.article.id for e in entries]
         )}
         new_chunks = [(entry.article, chunk) for entry in entries for chunk in entry.chunks]
+        new_ids = [chunk.id for _, chunk in new_chunks]
+        with self.db:  # committed before Chroma is touched
+            self._journal(new_ids)
         if new_chunks:
             self.collection.upsert(
-                ids=[chunk.id for _, chunk in new_chunks],
+                ids=new_ids,
                 embeddings=[vector for entry in entries for vector in entry.vectors],
                 documents=[chunk.text for _, chunk in new_chunks],
                 metadatas=[
@@ -314,6 +335,7 @@ class Store:
                 ],
             )
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stale = sorted(old_ids - set(new_ids))
         with self.db:
             self._delete_articles([e.article.id for e in entries])
             self.db.executemany(
@@ -327,20 +349,33 @@ class Store:
                 [(c.id, e.article.id, i, c.start, c.end, c.header) for e in entries for i, c in enumerate(e.chunks)],
             )
             self._index_text(marks, [e.article.id for e in entries])
+            self._index_signatures([(e.article.id, e.signature) for e in entries])
+            self._journal(stale)
             self._bump_generation()
-        stale = sorted(old_ids - {chunk.id for _, chunk in new_chunks})
         if stale:
             self.collection.delete(ids=stale)
+        self._journal_done(new_ids + stale)
         self._vectors_generation = self.generation
+
+    def _journal(self, chunk_ids: list[str]) -> None:
+        """Inside a transaction: these chunks' vectors are about to be written, or deleted once the manifest no
+        longer lists them."""
+        self.db.executemany("INSERT OR IGNORE INTO vector_journal(id) VALUES (?)", [(i,) for i in chunk_ids])
+
+    def _journal_done(self, chunk_ids: list[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM vector_journal WHERE id = ?", [(i,) for i in chunk_ids])
 
     def remove(self, article_id: str) -> bool:
         with self.writing():
             ids = [row[0] for row in self.db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))]
             with self.db:
+                self._journal(ids)
                 deleted = self._delete_articles([article_id])
                 self._bump_generation()
             if ids:
                 self.collection.delete(ids=ids)
+            self._journal_done(ids)
             self._vectors_generation = self.generation
         return bool(deleted)
 
@@ -353,6 +388,19 @@ class Store:
             return removed
 
     def _reconcile(self) -> int:
+        """The journalled vectors the manifest does not list are a crash's leftovers. Only when the counts still
+        disagree (vectors lost, or left by a Dateline from before the journal) is every id compared."""
+        orphans = [row[0] for row in self.db.execute(
+            "SELECT j.id FROM vector_journal j LEFT JOIN chunks c ON c.id = j.id WHERE c.id IS NULL")]
+        if orphans:
+            self.collection.delete(ids=orphans)
+        with self.db:
+            self.db.execute("DELETE FROM vector_journal")
+        if self.collection.count() == self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]:
+            return len(orphans)
+        return len(orphans) + self._reconcile_every_id()
+
+    def _reconcile_every_id(self) -> int:
         listed = {row[0] for row in self.db.execute("SELECT id FROM chunks")}
         stored = set(self.collection.get(include=[])["ids"])
         orphans = sorted(stored - listed)
@@ -397,17 +445,60 @@ class Store:
             self._mark_duplicates_now()
 
     def _mark_duplicates_now(self) -> None:
-        from index.dedupe import find_duplicates
-
-        rows = self.db.execute(
-            "SELECT id, signature, duplicate_of FROM articles WHERE signature IS NOT NULL "
-            "ORDER BY CASE WHEN published_day < 0 THEN 1 ELSE 0 END, published_day, ingested_at, id"
-        ).fetchall()
-        found = find_duplicates([(aid, blob) for aid, blob, _ in rows])
-        changed = [(found.get(aid), aid) for aid, _, old in rows if found.get(aid) != old]
+        """Mark the articles whose mark is due, earliest first: a due article with an earlier near-duplicate points
+        at that one's original; one without becomes the original of its later near-duplicates (and of what pointed
+        at them). The cost follows the due articles, not the index."""
+        due = sorted(self.db.execute(
+            "SELECT a.id, a.signature, a.duplicate_of, a.published_day, a.ingested_at FROM duplicates_due d "
+            "JOIN articles a ON a.id = d.article_id WHERE a.signature IS NOT NULL AND length(a.signature) > 0"
+        ).fetchall(), key=_original_first)
         with self.db:
-            self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changed)
+            for row in due:
+                article_id, blob = row[0], row[1]
+                near = self._near_duplicates(article_id, blob)
+                earlier = [other for other in near if _original_first(other) < _original_first(row)]
+                if earlier:
+                    first = min(earlier, key=_original_first)
+                    self.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                                    (first[2] or first[0], article_id))
+                    continue
+                self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (article_id,))
+                for other in near:
+                    self.db.execute("UPDATE articles SET duplicate_of = ? WHERE (id = ? OR duplicate_of = ?) AND id != ?",
+                                    (article_id, other[0], other[0], article_id))
+            self.db.execute("DELETE FROM duplicates_due")
             self._set_meta("duplicates_generation", str(self.generation))
+
+    def _near_duplicates(self, article_id: str, blob: bytes) -> list[tuple]:
+        """(id, signature, duplicate_of, published_day, ingested_at) of every other article whose text is a near
+        duplicate: the candidates share a band key (indexed lookups), the signatures decide."""
+        from index.dedupe import band_keys, near_duplicates
+
+        found: dict[str, tuple] = {}
+        for band, key in band_keys(blob):
+            for row in self.db.execute(
+                    "SELECT a.id, a.signature, a.duplicate_of, a.published_day, a.ingested_at FROM lsh_bands b "
+                    "JOIN articles a ON a.id = b.article_id WHERE b.band = ? AND b.key = ? AND a.id != ?",
+                    (band, key, article_id)):
+                found.setdefault(row[0], row)
+        return [row for row in found.values() if near_duplicates(blob, row[1])]
+
+    def _index_signatures(self, signatures: list[tuple[str, bytes]]) -> None:
+        """Inside a transaction: the articles' band keys, and their marks due."""
+        from index.dedupe import band_keys
+
+        signed = [(article_id, blob) for article_id, blob in signatures if blob]
+        self.db.executemany("INSERT INTO lsh_bands(article_id, band, key) VALUES (?, ?, ?)",
+                            [(article_id, band, key) for article_id, blob in signed for band, key in band_keys(blob)])
+        self.db.executemany("INSERT OR IGNORE INTO duplicates_due(article_id) VALUES (?)",
+                            [(article_id,) for article_id, _ in signed])
+
+    def _index_all_signatures(self) -> None:
+        """A new manifest, or one from before band keys were kept: every article's keys, every mark due."""
+        with self.db:
+            self.db.execute("DELETE FROM lsh_bands")
+            self._index_signatures(self.db.execute("SELECT id, signature FROM articles").fetchall())
+            self._set_meta("duplicates", DUPLICATES)
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
         """The stored vectors of the listed chunks (for lexical hits, so they need not be embedded again)."""
@@ -453,6 +544,12 @@ class Store:
 
 LEXICAL_MATCH_BUDGET = 5000  # chunks one lexical query may score: ~10 ms on this 2-core CPU
 _FTS_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a word
+
+
+def _original_first(row: tuple) -> tuple:
+    """Which of two near-duplicates is the original: dated before undated, earlier published, ingested first, id."""
+    _, _, _, published_day, ingested_at = row[:5]
+    return (published_day < 0, published_day, ingested_at, row[0])
 
 
 def open_store(settings) -> Store:

@@ -118,3 +118,47 @@ def test_a_word_in_more_chunks_than_the_lexical_budget_is_left_out_of_the_query(
     assert _found(store, "Velmar named the talks") == {"rare"}  # named + velmar fit the budget (2), talks (4) not
     monkeypatch.setattr(index.store, "LEXICAL_MATCH_BUDGET", 5000)
     assert len(_found(store, "ministry")) == 5
+
+
+# Duplicate marks and the vector journal: Dateline's own bookkeeping, with real signatures and the embedded Chroma.
+def _signed(article_id: str, text: str, published: str):
+    from dataclasses import replace
+    from datetime import date
+
+    from index.dedupe import signature
+
+    entry = _entry(article_id, text)
+    return replace(entry, article=entry.article.model_copy(update={"published": date.fromisoformat(published)}),
+                   signature=signature(text))
+
+
+def test_an_older_copy_ingested_later_becomes_the_original_of_the_whole_group(tmp_path):
+    from index.store import Store
+    from tests.conftest import REUTERS_SEED
+
+    wire = REUTERS_SEED.read_text(encoding="utf-8")
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_signed("b", wire.replace("Reuters", "Wire B"), "2024-01-22"),
+                    _signed("c", wire.replace("Reuters", "Wire C"), "2024-01-23")], "chunking")
+    store.refresh_derived()
+    assert (store.duplicate_of("b"), store.duplicate_of("c")) == (None, "b")
+    store.put_many([_signed("a", wire, "2024-01-21")], "chunking")  # the first report, backfilled
+    store.refresh_derived()
+    assert (store.duplicate_of("a"), store.duplicate_of("b"), store.duplicate_of("c")) == (None, "a", "a")
+    store.remove("a")
+    store.refresh_derived()
+    assert (store.duplicate_of("b"), store.duplicate_of("c")) == (None, "b")
+
+
+def test_reconcile_removes_a_crash_leftover_from_the_journal_and_lost_vectors_from_a_full_comparison(tmp_path):
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_entry("a", "Flooding closed the Danube ferry.")], "chunking")
+    with store.db:  # as a crash leaves it: journalled, written to Chroma, never listed
+        store._journal(["ghost#1#0"])
+    store.collection.upsert(ids=["ghost#1#0"], embeddings=[[0.0, 1.0] + [0.0] * 382])
+    assert store.reconcile() == 1 and store.collection.count() == 1
+    store.collection.upsert(ids=["unjournalled#1#0"], embeddings=[[0.0, 1.0] + [0.0] * 382])  # an older Dateline's
+    assert store.reconcile() == 1 and set(store.collection.get(include=[])["ids"]) == {"a#1#0"}
+    assert store.db.execute("SELECT count(*) FROM vector_journal").fetchone()[0] == 0
