@@ -16,7 +16,8 @@ export TRANSFORMERS_OFFLINE := 1
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
-.PHONY: install models chat test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale
+.PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale \
+	bench-readers
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -42,6 +43,33 @@ chat: models
 	$(BIN)/dateline ingest --if-empty data/sample
 	$(BIN)/dateline chat --host 127.0.0.1 --port 7860
 
+# llama.cpp's own OpenAI-compatible server, which answers several requests at once (`--parallel N` slots); the
+# `python -m llama_cpp.server` of llama-cpp-python answers one at a time. Built once (~7 min on 2 cores) from the
+# llama.cpp sources inside the pinned llama-cpp-python release, with the same instruction set, as one static binary
+# kept beside the models. For a team's LLM server (README) and the several-readers test.
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' pyproject.toml)
+LLAMA_SERVER := $(HOME)/.cache/dateline/bin/llama-server-$(LLAMA_CPP_VERSION)
+export DATELINE_LLAMA_SERVER := $(LLAMA_SERVER)
+
+$(LLAMA_SERVER): | $(INSTALLED)
+	@command -v cmake >/dev/null || { echo "error: cmake not found: install it (apt-get install cmake)"; exit 1; }
+	@echo "==> building llama.cpp's llama-server $(LLAMA_CPP_VERSION) once (~7 min on 2 cores, quiet while it compiles)"
+	set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	$(BIN)/pip download --disable-pip-version-check -q --no-deps --no-binary :all: \
+		llama-cpp-python==$(LLAMA_CPP_VERSION) -d "$$work"; \
+	tar xzf "$$work"/llama_cpp_python-$(LLAMA_CPP_VERSION).tar.gz -C "$$work"; \
+	cmake -S "$$work"/llama_cpp_python-$(LLAMA_CPP_VERSION)/vendor/llama.cpp -B "$$work"/build $(CMAKE_ARGS) \
+		-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
+		-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON > "$$work"/cmake.log \
+		|| { cat "$$work"/cmake.log; exit 1; }; \
+	cmake --build "$$work"/build --target llama-server -j $$(nproc) > "$$work"/build.log \
+		|| { tail -40 "$$work"/build.log; exit 1; }; \
+	mkdir -p $(dir $(LLAMA_SERVER)); install -m 755 "$$work"/build/bin/llama-server $@.partial; mv $@.partial $@
+	$@ --version
+
+llama-server: $(LLAMA_SERVER)
+	@echo "llama-server: $(LLAMA_SERVER)"
+
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -49,7 +77,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(CHROMIUM):
 	$(SUDO) apt-get install -y -q chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
-test: install $(CHROMIUM)
+test: install $(CHROMIUM) $(LLAMA_SERVER)
 	@echo "==> the test models (smollm2-135m, 98 MB, and the default model, 1.1 GB) are fetched once, then reused"
 	$(BIN)/dateline models pull $(TEST_MODEL) $(DEFAULT_MODEL)
 	$(BIN)/python -m pytest
@@ -78,6 +106,11 @@ bench-ingest: install
 SIZES ?= 10000,100000,1000000
 bench-scale: install
 	$(BIN)/python -m evals.bench_scale --sizes $(SIZES) --out bench-results/scale.json
+
+# Four questions at once against four in a row, through llama.cpp's llama-server with four slots and the default
+# model (~5 min on 2 cores); writes bench-results/readers.json.
+bench-readers: models $(LLAMA_SERVER)
+	$(BIN)/python -m evals.bench_readers --out bench-results/readers.json
 
 # Answer speed and accuracy against llama-index's CitationQueryEngine with the same model (~12 min on 2 cores);
 # writes bench-results/query.json.

@@ -6,9 +6,10 @@ Adding a backend is adding an entry to BACKENDS with `register_backend`.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -93,6 +94,29 @@ _loaded: dict[_LoadedModel, object] = {}
 _load_lock = threading.Lock()
 
 
+@functools.cache
+def _one_caller_llamacpp() -> type:
+    """llama-index's LlamaCPP, used by one caller at a time. llama.cpp in-process has one context, and LlamaCPP
+    keeps per-call state on the shared object (`generate_kwargs["stream"]`), so chat sessions answered at once take
+    turns here, while their retrieval and verification run side by side. (A server with several slots needs no
+    such turn: see the openai backend.) Built on first use: importing llama_cpp loads its native library."""
+    from llama_index.core.bridge.pydantic import PrivateAttr
+    from llama_index.llms.llama_cpp import LlamaCPP
+
+    class OneCallerLlamaCPP(LlamaCPP):
+        _turn: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+        def complete(self, prompt: str, formatted: bool = False, **kwargs) -> object:
+            with self._turn:
+                return super().complete(prompt, formatted, **kwargs)
+
+        def stream_complete(self, prompt: str, formatted: bool = False, **kwargs) -> Iterator:
+            with self._turn:  # held until the stream is read to its end or closed
+                yield from super().stream_complete(prompt, formatted, **kwargs)
+
+    return OneCallerLlamaCPP
+
+
 @atexit.register
 def _close_models() -> None:
     """Free llama.cpp models while the interpreter is still whole (freeing them during teardown raises)."""
@@ -103,7 +127,7 @@ def _close_models() -> None:
 
 @register_backend("llamacpp", "llama.cpp in-process; MODEL is a preset name or a path to a .gguf", DEFAULT_PRESET)
 def _llamacpp(model: str | None, settings) -> object:
-    """One model loaded per process and shared by every caller."""
+    """One model loaded per process and shared by every caller, one caller at a time."""
     try:
         path = resolve_model_path(model or DEFAULT_PRESET, ModelCache(settings.model_cache))
     except ModelError as exc:
@@ -111,11 +135,9 @@ def _llamacpp(model: str | None, settings) -> object:
     key = _LoadedModel(str(path), settings.context_window, settings.max_new_tokens)
     with _load_lock:
         if key not in _loaded:
-            from llama_index.llms.llama_cpp import LlamaCPP
-
             template = GGUFChatTemplate()
             try:
-                llm = LlamaCPP(
+                llm = _one_caller_llamacpp()(
                     model_path=str(path),
                     temperature=0.0,
                     max_new_tokens=settings.max_new_tokens,

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     context_window: int = Field(2048, ge=256, le=32768, description="llama.cpp context size in tokens.")
     second_reading: bool = Field(True, description="Have the LLM re-read each cited span alone and withdraw the ✓ "
                                  "when it answers with another date, number, name or place (costs ~1 s per answer).")
+    concurrent_questions: int = Field(
+        4, ge=1, le=64, description="Questions the chat page answers at once, from different sessions. In-process "
+        "llama.cpp still writes one answer at a time (the others retrieve and verify meanwhile); an LLM server with "
+        "several slots (llama.cpp's llama-server --parallel N, vLLM) writes them together.")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp (default: all cores).")
 
     @field_validator("llm")

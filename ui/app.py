@@ -1,7 +1,9 @@
 """The chat page: three tabs (ui/chat_tab.py, ui/articles_tab.py, ui/evaluation_tab.py) over one store.
 
-Every event that touches the index or an LLM shares one queue slot (`concurrency_id=QUEUE`): llama.cpp serves one
-generation at a time, so questions from several browser sessions wait their turn instead of mixing.
+Questions from several browser sessions are answered at once, up to `settings.concurrent_questions` (queue
+ANSWERS): each keeps its own session state, in-process llama.cpp lets one of them write at a time, and an LLM server
+with several slots writes them together. Writes to the index (uploads, re-index, delete) run one at a time (queue
+WRITES, and the store's write lock), and so do evaluation runs (queue EVALUATIONS).
 Everything from articles or models is rendered through `ui.render.escape_text`.
 """
 
@@ -18,7 +20,7 @@ from ui.articles_tab import ArticlesTab, build_articles_tab
 from ui.chat_tab import ChatTab, build_chat_tab
 from ui.evaluation_tab import EvaluationTab, build_evaluation_tab
 
-QUEUE = "dateline"
+ANSWERS, WRITES, EVALUATIONS = "answers", "writes", "evaluations"
 STATIC = Path(__file__).resolve().parent / "static"
 CSS = (STATIC / "dateline.css").read_text(encoding="utf-8")
 CITATION_CLICKS = (STATIC / "citation_clicks.js").read_text(encoding="utf-8")  # [n] opens its source card
@@ -33,11 +35,11 @@ def build_app(settings) -> gr.Blocks:
         gr.Markdown("# Dateline\nAnswers about the indexed news articles — every sentence cited; click a [n] "
                     "to see the passage.")
         with gr.Tab("Chat"):
-            llm = build_chat_tab(ChatTab(store, settings), llm_choices, QUEUE)
+            llm = build_chat_tab(ChatTab(store, settings), llm_choices, ANSWERS)
         with gr.Tab("Articles"):
-            build_articles_tab(ArticlesTab(store, settings), QUEUE)
+            build_articles_tab(ArticlesTab(store, settings), WRITES)
         with gr.Tab("Evaluation"):
-            build_evaluation_tab(EvaluationTab(settings), llm_choices, llm.value, QUEUE)
+            build_evaluation_tab(EvaluationTab(settings), llm_choices, llm.value, EVALUATIONS)
     return app
 
 

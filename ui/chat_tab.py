@@ -135,8 +135,9 @@ def build_chat_tab(tab: ChatTab, llm_choices: list[tuple[str, str]], queue: str)
                     "`extractive` answers without an LLM.")
     inputs = [question, chatbot, session, as_of, published_from, published_to, llm, top_k]
     outputs = [chatbot, session, sources, question]
-    question.submit(tab.respond, inputs, outputs, api_name="respond", concurrency_id=queue, concurrency_limit=1)
+    at_once = settings.concurrent_questions
+    question.submit(tab.respond, inputs, outputs, api_name="respond", concurrency_id=queue, concurrency_limit=at_once)
     chatbot.example_select(_example_text, None, question, api_visibility="private").then(
-        tab.respond, inputs, outputs, concurrency_id=queue, api_visibility="private"
+        tab.respond, inputs, outputs, concurrency_id=queue, concurrency_limit=at_once, api_visibility="private"
     )
     return llm

@@ -111,3 +111,19 @@ def test_a_question_in_another_language_is_answered_with_a_warning(sample_index)
     assert answer.warnings and "'fr'" in answer.warnings[0] and "en" in answer.warnings[0]
     english = list(answer_events(PUTIN, store, settings, llm_spec="extractive"))[-1].answer
     assert english.warnings == []
+
+
+@pytest.mark.slow
+def test_in_process_llama_cpp_answers_questions_from_two_threads_in_turn(sample_index):
+    """The chat page answers several sessions at once; in-process llama.cpp has one context, so they take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rag.chat import ask
+
+    settings, store = sample_index
+    questions = [PUTIN, "Where did Putin go after Pyongyang?"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda q: ask(q, store, settings, llm_spec="llamacpp:smollm2-135m"), questions))
+    for question, answer in zip(questions, answers):
+        assert answer.question == question and answer.model_answer  # each thread got a whole answer of its own
+        assert answer.abstained or all(c.text in store.article(c.source).text for c in answer.citations)

@@ -1,12 +1,32 @@
-"""The real Gradio app on 127.0.0.1 (extractive answers over the real sample index), driven through gradio_client:
-the wiring of the tabs' handlers (tested one by one in test_*_tab.py), per-session state and the shared queue."""
+"""The real Gradio app on 127.0.0.1 over the real sample index, driven through gradio_client: the wiring of the tabs'
+handlers (tested one by one in test_*_tab.py), per-session state, and several sessions answered at once.
 
+Most tests answer extractively. The several-readers tests answer through LLM servers:
+- llama.cpp's own server with four parallel slots (`llama-server --parallel 4`, which `make test` builds once) and
+  smollm2-135m: the real thing a team would run;
+- a scripted OpenAI-compatible server that takes 2 s per answer, for Dateline's own logic only: on this 2-core
+  machine a real server has no spare compute, so four questions at once cannot finish sooner there; a server with
+  spare compute (a GPU, more cores) is what the scripted one stands in for.
+"""
+
+import html
+import json
+import os
+import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from gradio_client import Client
 
-from tests.conftest import free_port
+from rag.compose import compose
+from rag.models import ModelCache, get_preset
+from rag.retrieve import retrieve
+from tests.conftest import free_port, start_server, stop_server
 from ui.app import build_app, launch
 
 PUTIN = "When did Putin last visit Pyongyang?"
@@ -91,3 +111,123 @@ def test_a_follow_up_is_answered_with_the_conversation_in_mind(url):
     other = Client(url, verbose=False)  # another session has no history to lean on
     (_, answer), _ = _ask(other, "And before that?")
     assert "Understood as" not in answer
+
+
+# -- several readers ---------------------------------------------------------------------------------------------
+FOUR_QUESTIONS = [  # each answered from different articles of the sample, so a mix-up would show
+    "Where did Kim Jong Un and Putin meet in September 2023?",
+    "When did Lavrov visit Pyongyang?",
+    "Where did Putin go after Pyongyang?",
+    "How did Seoul react to the treaty?",
+]
+
+
+def _served(settings) -> str:
+    app = build_app(settings)
+    port = free_port()
+    launch(app, settings, "127.0.0.1", port, block=False)
+    return app, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def parallel_llama_server():
+    """llama.cpp's llama-server with four slots and smollm2-135m; yields its /v1 URL."""
+    from rag.settings import load_settings
+
+    binary = Path(os.environ.get("DATELINE_LLAMA_SERVER", "llama-server"))
+    assert binary.is_file(), f"no llama-server at {binary}: run `make llama-server` (make test builds it)"
+    model = ModelCache(load_settings().model_cache).path_of(get_preset("smollm2-135m"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server([str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
+                           "--parallel", "4", "--ctx-size", "8192", "--no-webui"], f"{url}/v1/models",
+                          "llama-server", timeout_s=60)
+    yield url
+    stop_server(server)
+
+
+def _card_sources(sources_html: str) -> set[str]:
+    """The article (id or URL) of every card in a sources panel."""
+    return {html.unescape(re.sub(r"<[^>]+>", "", card))
+            for card in re.findall(r'class="dl-card-id">(.*?)</div>', sources_html)}
+
+
+def test_four_sessions_at_once_share_a_parallel_llm_server_and_each_gets_its_own_answer(
+        sample_index, parallel_llama_server):
+    settings, store = sample_index
+    settings = settings.model_copy(update={"llm_base_url": f"{parallel_llama_server}/v1", "concurrent_questions": 4})
+    app, url = _served(settings)
+    busy, done = [], threading.Event()
+
+    def watch_slots():
+        while not done.is_set():
+            slots = json.load(urlopen(f"{parallel_llama_server}/slots", timeout=5))
+            busy.append(sum(slot["is_processing"] for slot in slots))
+            time.sleep(0.05)
+
+    def session(question):
+        return _ask(Client(url, verbose=False), question, llm="openai:smollm2")
+
+    watcher = threading.Thread(target=watch_slots)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(session, FOUR_QUESTIONS))
+    finally:
+        done.set()
+        watcher.join()
+        app.close()
+    assert max(busy) >= 2, f"the server never worked on two sessions' requests at once (busy slots: {set(busy)})"
+    for question, ((asked, answer), sources) in zip(FOUR_QUESTIONS, results):
+        assert asked == question  # each history holds only its own question
+        own = {p.article.url if (p.article.url or "").startswith("http") else p.article.id
+               for p in compose(question, retrieve(question, store, settings), settings)}
+        assert _card_sources(sources) and _card_sources(sources) <= own, (question, _card_sources(sources), own)
+        assert "dl-error" not in answer
+
+
+class _SlowScriptedLLM(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat endpoint that thinks for 2 s, then streams "You asked: QUESTION" (scripted)."""
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        question = body["messages"][-1]["content"].rsplit("Question:", 1)[-1].strip()
+        time.sleep(2.0)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for delta, finish in (({"role": "assistant", "content": f"You asked: {question}"}, None), ({}, "stop")):
+            chunk = {"id": "scripted", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_four_sessions_at_once_finish_sooner_than_four_in_a_row(sample_index):
+    settings, _ = sample_index
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowScriptedLLM)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = settings.model_copy(update={
+        "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1", "second_reading": False,
+        "concurrent_questions": 4})
+    app, url = _served(settings)
+    try:
+        _ask(Client(url, verbose=False), FOUR_QUESTIONS[0], llm="openai:scripted")  # warm: models loaded
+        started = time.monotonic()
+        in_a_row = [_ask(Client(url, verbose=False), q, llm="openai:scripted") for q in FOUR_QUESTIONS]
+        in_a_row_s = time.monotonic() - started
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            at_once = list(pool.map(lambda q: _ask(Client(url, verbose=False), q, llm="openai:scripted"),
+                                    FOUR_QUESTIONS))
+        at_once_s = time.monotonic() - started
+    finally:
+        app.close()
+        server.shutdown()
+    assert at_once_s < 0.6 * in_a_row_s, (at_once_s, in_a_row_s)
+    for question, together, alone in zip(FOUR_QUESTIONS, at_once, in_a_row):
+        assert together[0][0] == question
+        assert together == alone  # the same answer and sources as when asked alone: nothing mixed in
