@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, header TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
+-- Each write looks up the duplicates of the articles it replaces or removes: without this, a scan of every article.
+CREATE INDEX IF NOT EXISTS articles_by_original ON articles(duplicate_of);
 -- BM25 over each chunk's header and text; its rowid is the chunk's rowid in `chunks` (never VACUUMed, which could
 -- renumber them).
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize = 'unicode61');
