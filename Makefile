@@ -102,7 +102,7 @@ bench-ingest: install
 	$(BIN)/python -m evals.bench_ingest --out bench-results/ingest.json
 
 # Retrieval and adding articles at 10k, 100k and 1M chunks (generated articles, stand-in vectors; the 1M size takes
-# about an hour and several GB of disk on 2 cores); writes bench-results/scale.json. SIZES=10000,100000 for less.
+# up to an hour and 9 GB of disk on 2 cores); writes bench-results/scale.json. SIZES=10000,100000 for less.
 SIZES ?= 10000,100000,1000000
 bench-scale: install
 	$(BIN)/python -m evals.bench_scale --sizes $(SIZES) --out bench-results/scale.json
