@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.request import urlopen
 
+import gradio as gr
 import pytest
 from gradio_client import Client
 
@@ -33,14 +34,19 @@ PUTIN = "When did Putin last visit Pyongyang?"
 pytestmark = pytest.mark.slow  # a real web server and its clients
 
 
-@pytest.fixture(scope="module")
-def url(sample_index):
-    settings, _ = sample_index
-    settings = settings.model_copy(update={"llm": "extractive"})
+def _served(settings) -> tuple[gr.Blocks, str]:
+    """The real app on a free port of 127.0.0.1, not blocking: (app, its URL)."""
     app = build_app(settings)
     port = free_port()
     launch(app, settings, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}/"
+    return app, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def url(sample_index):
+    settings, _ = sample_index
+    app, url = _served(settings.model_copy(update={"llm": "extractive"}))
+    yield url
     app.close()
 
 
@@ -120,13 +126,6 @@ FOUR_QUESTIONS = [  # each answered from different articles of the sample, so a 
     "Where did Putin go after Pyongyang?",
     "How did Seoul react to the treaty?",
 ]
-
-
-def _served(settings) -> str:
-    app = build_app(settings)
-    port = free_port()
-    launch(app, settings, "127.0.0.1", port, block=False)
-    return app, f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
