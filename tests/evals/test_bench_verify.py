@@ -1,6 +1,6 @@
 """The labelled claims behind `make bench-verify`: a data contract, checked without running the verifier."""
 
-from evals.bench_verify import CORPORA, load_articles, load_claims
+from evals.bench_verify import CORPORA, HELD_OUT_SET, load_articles, load_claims
 
 CLASSES = {"paraphrase", "neighbour_fact", "mixed_name", "polarity", "off_question", "swapped_number", "unsupported"}
 
@@ -16,11 +16,13 @@ def test_every_claim_is_labelled_and_cites_an_article_of_its_corpus():
         assert claim["claim"].strip() and claim["question"].strip(), claim["id"]
 
 
-def test_the_held_out_split_keeps_all_claims_of_a_question_together_and_is_about_a_quarter():
+def test_the_held_out_split_keeps_all_claims_of_a_question_together_and_follows_the_held_out_question_set():
     claims = load_claims()
     by_question = {}
     for claim in claims:
         by_question.setdefault(claim["question_id"], set()).add(claim["split"])
     assert all(len(splits) == 1 for splits in by_question.values())
-    held_out = sum(c["split"] == "test" for c in claims) / len(claims)
-    assert 0.15 <= held_out <= 0.35
+    assert {c["split"] for c in claims if c["corpus"] == HELD_OUT_SET} == {"test"}
+    assert {c["split"] for c in claims if c["corpus"] == "news-dev"} == {"dev"}
+    hashed = [c for c in claims if c["corpus"] in ("sample", "seeds")]
+    assert 0.15 <= sum(c["split"] == "test" for c in hashed) / len(hashed) <= 0.35
