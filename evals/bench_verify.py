@@ -8,7 +8,8 @@ A claim counts as accepted when the answer it makes is shown, not abstained, wit
 is checked by the rules alone, then (when they accept it) with the LLM's second reading of the cited span
 (`rag/reread.py`, the settings' LLM unless `--llm` names another; `--llm extractive` skips it); both are reported.
 
-The `test` split (a quarter of the questions, chosen by a hash of the question id) is only reported, never tuned on.
+The `test` split (every claim about a `news-test` question, and a quarter of the sample and seeds questions, chosen
+by a hash of the question id) is only reported, never tuned on.
 Targets: >= 98 % of wrong claims rejected, >= 90 % of correct claims accepted.
 
     python -m evals.bench_verify [--out bench-results/verify.json] [--llm SPEC] [--split dev|test|all]

@@ -219,10 +219,11 @@ def _same_word(a: str, b: str) -> bool:
 
 def spelling_variant(a: str, b: str) -> bool:
     """Two spellings of one name word, as outlets transliterate it: "Novak" / "Nowak", "Aleksandra" / "Alexandra",
-    "Sergei" / "Sergey". Words of letters only (never numbers), at least MIN_VARIANT_LETTERS long, with the same
-    initial and at most about one letter in five different (rapidfuzz's normalised similarity)."""
+    "Sergei" / "Sergey". Words of letters only (never numbers or month names: "Marsh" is not "March"), at least
+    MIN_VARIANT_LETTERS long, with the same initial and at most about one letter in five different (rapidfuzz's
+    normalised similarity)."""
     return (min(len(a), len(b)) >= MIN_VARIANT_LETTERS and a[0] == b[0] and a.isalpha() and b.isalpha()
-            and fuzz.ratio(a, b) >= MIN_VARIANT_RATIO)
+            and a not in MONTHS and b not in MONTHS and fuzz.ratio(a, b) >= MIN_VARIANT_RATIO)
 
 
 def stated_word(word: str, words: Collection[str]) -> bool:

@@ -149,8 +149,9 @@ def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
 @pytest.mark.parametrize("a, b, same", [
     ("novak", "nowak", True), ("aleksandra", "alexandra", True), ("sergei", "sergey", True),
     ("il", "un", False), ("shoigu", "lavrov", False), ("peskov", "lavrov", False), ("20000", "20001", False),
+    ("marsh", "march", False),
 ])
-def test_spelling_variants_of_one_name_word_but_never_of_numbers_or_short_words(a, b, same):
+def test_spelling_variants_of_one_name_word_but_never_of_numbers_months_or_short_words(a, b, same):
     assert spelling_variant(a, b) is same
 
 
@@ -183,3 +184,26 @@ def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_f
     assert verify(wrong, passages, embedder(), question).abstained
     right = "No, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
     assert not verify(right, passages, embedder(), question).abstained
+
+
+# A story whose place is named in its first sentence; later sentences say "the province".
+FLOODS = Article(
+    id="floods.md", title="Dunmore floods: state of emergency", outlet="Post", published=date(2025, 10, 6),
+    hash="4" * 64,
+    text=("Floods in Dunmore province have killed at least 14 people. In March 2019 the previous governor, Tomas "
+          "Reyes, opened a new dam. Rivers burst their banks after two days of rain. Roads and bridges were washed "
+          "away. Governor Helena Marsh declared a state of emergency across the province on Thursday evening."),
+)
+FLOODS_PASSAGES = [Passage(1, FLOODS, [(0, len(FLOODS.text))], [1.0])]
+
+
+def test_names_the_question_gives_may_stand_anywhere_in_the_article_but_its_dates_pin_the_answer():
+    """What the question names ("Dunmore province") is what the article is about, often only in its first paragraph;
+    a date it gives ("in March 2019") says which event it asks about, and must stand next to the answer."""
+    checked = check("Helena Marsh is the governor of Dunmore province [1].", "Who is the governor of Dunmore province?",
+                    FLOODS_PASSAGES)
+    assert not checked.abstained and checked.sentences[0].verified
+    assert "Governor Helena Marsh declared" in checked.citations[0].text
+    pinned = check("In March 2019, Helena Marsh opened a new dam in Dunmore province [1].",
+                   "Who opened a new dam in Dunmore province in March 2019?", FLOODS_PASSAGES)
+    assert pinned.abstained and not pinned.sentences[0].verified
