@@ -37,7 +37,7 @@ MIN_OVERLAP = 0.5
 MIN_ANCHOR_COVERAGE = 0.3  # share of the question's subject/predicate words the answer sentence (and the one before)
 MIN_CLAUSE_TOPIC = 2  # question words (not dates) the clause stating the answer must share, fewer if it has fewer
 MIN_PREDICATE = 0.34  # share of the claim's own words, beyond names and dates, the answer sentence must contain
-QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own dates and numbers may be
+QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
 MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's answer that supersedes an older one
 MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer must repeat to restate the question
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
@@ -276,12 +276,10 @@ class Verifier:
         context = {word for name in facts.names for word in name[:-1]}
         if not all(stated_word(word, known.words) for word in specific | context):
             return None
-        # The question's own dates and numbers pin which event it asks about ("in July 2000"): they may be stated a
-        # little before the answer sentence ("Putin arrived ... After talks, the two leaders signed..."), within
-        # QUESTION_FACT_WINDOW. The names it gives ("Dunmore province", "the Court of Appeal") say what the article
-        # is about, often only in its headline or first paragraph: the article must name them (checked above).
-        repeated = specific & (set(asked.numbers) | set(asked.months))
-        specific -= repeated | set(asked.name_words)
+        # What the question itself names (its subject: "Putin", "June 2024") may be stated a little before the answer
+        # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW.
+        repeated = specific & (set(asked.numbers) | set(asked.months) | set(asked.name_words))
+        specific -= repeated
         keys = key_facts(claim, self.question)
         claim_words = content_words(claim.body) - context  # a first name must not pull in a longer span
         text = self.passages[n].article.text

@@ -186,7 +186,7 @@ def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_f
     assert not verify(right, passages, embedder(), question).abstained
 
 
-# A story whose place is named in its first sentence; later sentences say "the province".
+# "Marsh" is one letter from "March": a surname that a month must never stand for.
 FLOODS = Article(
     id="floods.md", title="Dunmore floods: state of emergency", outlet="Post", published=date(2025, 10, 6),
     hash="4" * 64,
@@ -197,13 +197,9 @@ FLOODS = Article(
 FLOODS_PASSAGES = [Passage(1, FLOODS, [(0, len(FLOODS.text))], [1.0])]
 
 
-def test_names_the_question_gives_may_stand_anywhere_in_the_article_but_its_dates_pin_the_answer():
-    """What the question names ("Dunmore province") is what the article is about, often only in its first paragraph;
-    a date it gives ("in March 2019") says which event it asks about, and must stand next to the answer."""
-    checked = check("Helena Marsh is the governor of Dunmore province [1].", "Who is the governor of Dunmore province?",
-                    FLOODS_PASSAGES)
-    assert not checked.abstained and checked.sentences[0].verified
-    assert "Governor Helena Marsh declared" in checked.citations[0].text
-    pinned = check("In March 2019, Helena Marsh opened a new dam in Dunmore province [1].",
-                   "Who opened a new dam in Dunmore province in March 2019?", FLOODS_PASSAGES)
-    assert pinned.abstained and not pinned.sentences[0].verified
+def test_a_month_is_never_taken_for_a_spelling_of_a_surname():
+    question = "Who opened a new dam in Dunmore province in March 2019?"
+    right = check("In March 2019, Tomas Reyes opened a new dam [1].", question, FLOODS_PASSAGES)
+    assert not right.abstained and "Tomas Reyes, opened a new dam" in right.citations[0].text
+    wrong = check("In March 2019, Helena Marsh opened a new dam in Dunmore province [1].", question, FLOODS_PASSAGES)
+    assert wrong.abstained and not wrong.sentences[0].verified
