@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from evals.servers import ServerDidNotStart, llama_server_binary, start_llama_server, stop_server
 from index.pipeline import ingest
 from index.store import open_store
 from rag.chat import ask
@@ -39,27 +37,6 @@ SETS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(binary: Path, model: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
-                               "--parallel", str(SLOTS), "--ctx-size", str(SLOTS * 2048), "--no-webui"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2).read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit(f"error: llama-server at {binary} did not start; run `make llama-server`")
-
-
 def _timed(function) -> float:
     started = time.perf_counter()
     function()
@@ -70,7 +47,7 @@ def main(
     model: str = typer.Option("qwen2.5-coder-1.5b", help="Model preset the server runs."),
     out: Path = typer.Option(Path("bench-results/readers.json"), help="Where to write the results."),
 ) -> None:
-    binary = Path(os.environ.get("DATELINE_LLAMA_SERVER", "llama-server"))
+    binary = llama_server_binary()
     if not binary.is_file():
         raise SystemExit(f"error: no llama-server at {binary}: run `make llama-server`")
     settings = load_settings()
@@ -82,10 +59,12 @@ def main(
         store = open_store(settings)
         ingest([SAMPLE], store, settings)
         for in_a_row, at_once in (SETS, SETS[::-1]):
-            port = _free_port()
-            server = _start_server(binary, model_path, port)
             try:
-                run_settings = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{port}/v1"})
+                server, url = start_llama_server(model_path, SLOTS)
+            except ServerDidNotStart:
+                raise SystemExit(f"error: llama-server at {binary} did not start; run `make llama-server`") from None
+            try:
+                run_settings = settings.model_copy(update={"llm_base_url": f"{url}/v1"})
 
                 def one(question: str) -> None:
                     ask(question, store, run_settings, llm_spec=f"openai:{model}")
@@ -96,8 +75,7 @@ def main(
                     row["at_once_s"] = _timed(lambda: list(pool.map(one, at_once)))
                 rounds.append({key: round(value, 2) for key, value in row.items()})
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop_server(server)
     in_a_row_s = sum(r["in_a_row_s"] for r in rounds)
     at_once_s = sum(r["at_once_s"] for r in rounds)
     result = {"model": model, "slots": SLOTS, "cpus": os.cpu_count(), "rounds": rounds,

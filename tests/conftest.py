@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from evals import servers
+from evals.servers import free_port, stop_server  # noqa: F401 (tests import them from here)
 from rag.settings import set_process_environment
 
 set_process_environment()  # the test run is an entry point, like the CLI
@@ -85,36 +87,12 @@ def invoke_cli(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(command: list[str], ready_url: str, what: str, timeout_s: float = 120, **popen) -> subprocess.Popen:
     """Start a real server process and wait until `ready_url` answers; fail the test naming `what` if it never does."""
-    import time
-    import urllib.request
-
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            urllib.request.urlopen(ready_url, timeout=2).read()
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"{what} did not start")
-            time.sleep(0.3)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        return servers.start_server(command, ready_url, what, timeout_s, **popen)
+    except servers.ServerDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

@@ -11,23 +11,22 @@ Most tests answer extractively. The several-readers tests answer through LLM ser
 
 import html
 import json
-import os
 import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.request import urlopen
 
 import gradio as gr
 import pytest
 from gradio_client import Client
 
+from evals.servers import ServerDidNotStart, llama_server_binary, start_llama_server
 from rag.compose import compose
 from rag.models import ModelCache, get_preset
 from rag.retrieve import retrieve
-from tests.conftest import free_port, start_server, stop_server
+from tests.conftest import free_port, stop_server
 from ui.app import build_app, launch
 
 PUTIN = "When did Putin last visit Pyongyang?"
@@ -133,14 +132,13 @@ def parallel_llama_server():
     """llama.cpp's llama-server with four slots and smollm2-135m; yields its /v1 URL."""
     from rag.settings import load_settings
 
-    binary = Path(os.environ.get("DATELINE_LLAMA_SERVER", "llama-server"))
+    binary = llama_server_binary()
     assert binary.is_file(), f"no llama-server at {binary}: run `make llama-server` (make test builds it)"
     model = ModelCache(load_settings().model_cache).path_of(get_preset("smollm2-135m"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = start_server([str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
-                           "--parallel", "4", "--ctx-size", "8192", "--no-webui"], f"{url}/v1/models",
-                          "llama-server", timeout_s=60)
+    try:
+        server, url = start_llama_server(model, slots=4, timeout_s=60)
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
     yield url
     stop_server(server)
 
