@@ -451,7 +451,7 @@ class Store:
         at that one's original; one without becomes the original of its later near-duplicates (and of what pointed
         at them). The cost follows the due articles, not the index."""
         due = sorted(self.db.execute(
-            "SELECT a.id, a.signature, a.duplicate_of, a.published_day, a.ingested_at FROM duplicates_due d "
+            f"SELECT {_DUPLICATE_ROW} FROM duplicates_due d "
             "JOIN articles a ON a.id = d.article_id WHERE a.signature IS NOT NULL AND length(a.signature) > 0"
         ).fetchall(), key=_original_first)
         with self.db:
@@ -479,7 +479,7 @@ class Store:
         found: dict[str, tuple] = {}
         for band, key in band_keys(blob):
             for row in self.db.execute(
-                    "SELECT a.id, a.signature, a.duplicate_of, a.published_day, a.ingested_at FROM lsh_bands b "
+                    f"SELECT {_DUPLICATE_ROW} FROM lsh_bands b "
                     "JOIN articles a ON a.id = b.article_id WHERE b.band = ? AND b.key = ? AND a.id != ?",
                     (band, key, article_id)):
                 found.setdefault(row[0], row)
@@ -546,6 +546,10 @@ class Store:
 
 LEXICAL_MATCH_BUDGET = 5000  # chunks one lexical query may score: ~10 ms on this 2-core CPU
 _FTS_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a word
+
+
+# The columns of an article that duplicate marking reads, in the order `_original_first` unpacks them.
+_DUPLICATE_ROW = "a.id, a.signature, a.duplicate_of, a.published_day, a.ingested_at"
 
 
 def _original_first(row: tuple) -> tuple:
