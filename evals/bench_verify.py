@@ -73,6 +73,15 @@ def load_articles(corpus: Path, max_bytes: int) -> dict[str, Article]:
     return articles
 
 
+def articles_by_set(max_bytes: int) -> dict[str, dict[str, Article]]:
+    """{set name: its corpus's articles by id}; sets over one corpus (news-dev, news-test) share one load."""
+    loaded: dict[Path, dict[str, Article]] = {}
+    for corpus, _ in CORPORA.values():
+        if corpus not in loaded:
+            loaded[corpus] = load_articles(corpus, max_bytes)
+    return {name: loaded[corpus] for name, (corpus, _) in CORPORA.items()}
+
+
 def visible(article: Article, as_of: str | None) -> bool:
     """What retrieval lets through for a question asked as of a date: articles published on or before it."""
     return as_of is None or (article.published is not None and article.published.isoformat() <= as_of)
@@ -100,10 +109,8 @@ def run(claims: list[dict], settings, llm_spec: str | None = None) -> list[dict]
     """Each claim checked by the rules alone and, when they accept it and an LLM is given, with the second reading
     too (`rag/reread.py`): `accepted_by_rules`, `accepted` (both steps), and the reading's time and words."""
     llm = load_llm(llm_spec, settings) if llm_spec else None
-    articles, gold = {}, {}
-    for name, (corpus, dataset) in CORPORA.items():
-        articles[name] = load_articles(corpus, settings.max_file_mb * 1024 * 1024)
-        gold[name] = {q.id: q.sources for q in load_dataset(dataset)}
+    articles = articles_by_set(settings.max_file_mb * 1024 * 1024)
+    gold = {name: {q.id: q.sources for q in load_dataset(dataset)} for name, (_, dataset) in CORPORA.items()}
     embedder = embedder_for(settings)
     verify("Warm-up [1].", passages_for(claims[0], articles[claims[0]["corpus"]], {}), embedder, "Why?")
     results = []

@@ -1,6 +1,6 @@
 """The labelled claims behind `make bench-verify`: a data contract, checked without running the verifier."""
 
-from evals.bench_verify import CORPORA, HELD_OUT_SET, load_articles, load_claims
+from evals.bench_verify import HELD_OUT_SET, articles_by_set, load_claims
 
 CLASSES = {"paraphrase", "neighbour_fact", "mixed_name", "polarity", "off_question", "swapped_number", "unsupported"}
 
@@ -8,7 +8,7 @@ CLASSES = {"paraphrase", "neighbour_fact", "mixed_name", "polarity", "off_questi
 def test_every_claim_is_labelled_and_cites_an_article_of_its_corpus():
     claims = load_claims()
     assert len(claims) >= 400 and len({c["id"] for c in claims}) == len(claims)
-    articles = {name: load_articles(corpus, 20 * 1024 * 1024) for name, (corpus, _) in CORPORA.items()}
+    articles = articles_by_set(20 * 1024 * 1024)
     for claim in claims:
         assert claim["label"] in ("correct", "wrong") and claim["class"] in CLASSES, claim["id"]
         assert (claim["class"] == "paraphrase") == (claim["label"] == "correct"), claim["id"]
