@@ -73,7 +73,8 @@ def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
 
     News style: a bare weekday is the most recent one on or before publication ("KCNA reported on Sunday" in a Sunday
     paper is that Sunday) unless its sentence says it will happen ("will begin on Monday": the next Monday after
-    publication); "last September" is the most recent September before the publication month.
+    publication); "last September" is the most recent September before the publication month, "in September" the
+    most recent one too unless its sentence says it will happen ("is expected to vote in September": the next one).
     """
     if published is None:
         return []
@@ -95,7 +96,7 @@ def relative_dates(text: str, published: date | None) -> list[RelativeDate]:
             label = _day_label(day)
         elif match["month"]:
             month = MONTHS.index(match["month"].lower()) + 1
-            if when == "next":
+            if when == "next" or (when == "in" and month != published.month and _told_as_future(text, match.start())):
                 year = published.year + (month <= published.month)
             elif when == "this":
                 year = published.year

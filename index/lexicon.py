@@ -36,6 +36,9 @@ STOP_WORDS = frozenset(
     "he she they them him we you i our your my me us so if but also any all some would will could should can may "
     "might must shall over after before during since until while according said".split()
 )
+# Words of a page's dateline rather than of news: "Published 21 Jan 2024, 06:57 AM", "Updated 3 hours ago".
+DATELINE_WORDS = frozenset("published updated posted modified am pm gmt utc bst cet est edt hour hours ago min "
+                           "mins minute minutes read".split())
 # Capitalised words that start sentences and questions rather than name anyone.
 SENTENCE_START_WORDS = frozenset(
     "The A An In On At It He She They This That These Those After Before During But And Yes No According What Who "

@@ -1,8 +1,10 @@
-"""The records the write path produces and the store keeps: Article and Chunk."""
+"""The records the write path produces and the store keeps: Article, Chunk and DatedEvent."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -40,3 +42,16 @@ class Chunk(BaseModel):
     @property
     def embed_text(self) -> str:
         return f"{self.header}\n{self.text}"
+
+
+class DatedEvent(BaseModel):
+    """A sentence of an article that says when something happened: `article.text[start:end]`, and that event's date
+    as the sentence gives it (`day` is the first day it may mean: 1 September 2023 for "last September")."""
+
+    article_id: str
+    start: int
+    end: int
+    day: date
+    precision: Literal["day", "month", "year"]
+    approximate: bool = False  # "mid-June", "early 2024"
+    said: str  # the words that date it, as written: "last September", "18-19 June"

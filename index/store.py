@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 from filelock import FileLock, Timeout
 
 from index.lexicon import STOP_WORDS
-from index.records import Article, Chunk
+from index.records import Article, Chunk, DatedEvent
 from index.web import Fetched
 
 COLLECTION = "dateline"
@@ -58,10 +58,17 @@ CREATE TABLE IF NOT EXISTS lsh_bands (
 CREATE INDEX IF NOT EXISTS lsh_bands_by_key ON lsh_bands(band, key);
 CREATE INDEX IF NOT EXISTS lsh_bands_by_article ON lsh_bands(article_id);
 CREATE TABLE IF NOT EXISTS duplicates_due (article_id TEXT PRIMARY KEY);
+-- Each article's dated event sentences (index/events.py), for timelines: found once, when the article is written.
+CREATE TABLE IF NOT EXISTS events (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, day INTEGER NOT NULL, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_article ON events(article_id);
 """
 LEXICAL = "fts5"  # the lexical index's kind, recorded in `meta`; an older manifest (a bm25s index beside it) is
 # converted once when opened
 DUPLICATES = "lsh-bands"  # how duplicate candidates are found, recorded in `meta`; older manifests get band keys once
+EVENTS = "events-1"  # how dated events are found, recorded in `meta`; a manifest from before (or an older rule) gets
+# every article's events found again once
 
 
 class StoreError(RuntimeError):
@@ -150,6 +157,11 @@ class Store:
         if self._meta("duplicates") != DUPLICATES:
             with self.writing():
                 self._index_all_signatures()
+        if self._meta("events") != EVENTS:
+            with self.writing(), self.db:
+                self.db.execute("DELETE FROM events")
+                self._index_events("SELECT id FROM articles")
+                self._set_meta("events", EVENTS)
 
     def _open_vectors(self) -> None:
         self.collection = _chroma_client(self.dir, self._chroma_url).get_or_create_collection(
@@ -209,6 +221,15 @@ class Store:
             texts[record] = Article.model_validate_json(record).text
         self.db.executemany("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", [
             (rowid, f"{header}\n{texts[record][start:end]}") for rowid, header, start, end, record in rows])
+
+    def _index_events(self, article_ids: str, parameters: tuple | list = ()) -> None:
+        """Inside a transaction: the dated events of the articles `article_ids` (an SQL query) selects."""
+        from index.events import dated_events
+
+        rows = self.db.execute(f"SELECT record FROM articles WHERE id IN ({article_ids})", parameters).fetchall()
+        self.db.executemany("INSERT INTO events(article_id, day, record) VALUES (?, ?, ?)", [
+            (event.article_id, event.day.toordinal(), event.model_dump_json())
+            for (record,) in rows for event in dated_events(Article.model_validate_json(record))])
 
     def _delete_articles(self, article_ids: list[str]) -> int:
         """Inside a transaction: the articles, their chunks and band keys (cascade) and their lexical entries; their
@@ -274,6 +295,22 @@ class Store:
         ).fetchall()
         return [Chunk(id=cid, article_id=article_id, start=s, end=e, text=article.text[s:e], header=h)
                 for cid, s, e, h in rows]
+
+    def events(self, article_ids: list[str]) -> list[tuple[DatedEvent, Article]]:
+        """The dated events of the listed articles, with their articles, earliest first."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(f"SELECT e.record, a.record FROM events e JOIN articles a ON a.id = e.article_id "
+                               f"WHERE e.article_id IN ({marks}) ORDER BY e.day", article_ids).fetchall()
+        articles: dict[str, Article] = {}
+        found = []
+        for event_record, article_record in rows:
+            event = DatedEvent.model_validate_json(event_record)
+            if event.article_id not in articles:
+                articles[event.article_id] = Article.model_validate_json(article_record)
+            found.append((event, articles[event.article_id]))
+        return found
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(ETag, Last-Modified) of the last fetch of a feed, or of a page that is still indexed."""
@@ -351,6 +388,7 @@ class Store:
                 [(c.id, e.article.id, i, c.start, c.end, c.header) for e in entries for i, c in enumerate(e.chunks)],
             )
             self._index_text(marks, [e.article.id for e in entries])
+            self._index_events(marks, [e.article.id for e in entries])
             self._index_signatures([(e.article.id, e.signature) for e in entries])
             self._journal(stale)
             self._bump_generation()
