@@ -88,6 +88,25 @@ def test_the_lexical_index_changes_with_the_manifest_in_one_transaction(tmp_path
     assert _found(reopened, "Danube ferries") == {"a"}
 
 
+def test_dated_events_are_written_replaced_and_removed_with_their_article_and_found_for_an_older_index(tmp_path):
+    from index.store import Store
+
+    store = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    store.put_many([_entry("a", "The Danube ferry was closed by flooding on 3 March 2025."),
+                    _entry("b", "The court fined Velmar Steel in July 2024 over the spill.")], "chunking")
+    assert [(e.article_id, e.day.isoformat()) for e, _ in store.events(["a", "b"])] == [
+        ("b", "2024-07-01"), ("a", "2025-03-03")]  # earliest first
+    store.put_many([_entry("a", "Ferries ran again on the Danube from 9 April 2025 onwards.", "2")], "chunking")
+    assert [e.day.isoformat() for e, _ in store.events(["a"])] == ["2025-04-09"]  # the old version's event is gone
+    store.remove("b")
+    assert store.events(["b"]) == []
+    with store.db:  # as a Dateline from before dated events left it
+        store.db.execute("DELETE FROM events")
+        store.db.execute("DELETE FROM meta WHERE key = 'events'")
+    reopened = Store(tmp_path / "index", "all-MiniLM-L6-v2")
+    assert [e.day.isoformat() for e, _ in reopened.events(["a"])] == ["2025-04-09"]
+
+
 def test_an_index_from_before_the_lexical_table_is_converted_once_when_opened(tmp_path):
     from index.store import Store
 
