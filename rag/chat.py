@@ -1,4 +1,5 @@
-"""Answering: question -> retrieve -> compose -> generate -> verify -> Answer, as a stream of events.
+"""Answering: question -> retrieve -> compose -> generate -> verify -> Answer, as a stream of events; a timeline
+question ("What happened ... since 2023?") is answered by rag/timeline.py instead.
 
 The CLI and the chat page both consume `answer_events`: sources arrive first (as soon as retrieval is done), then
 tokens as the model writes them, then the verified Answer.
@@ -23,6 +24,7 @@ from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.reread import llm_reader
 from rag.retrieve import retrieve, wants_latest
+from rag.timeline import timeline, wants_timeline
 from rag.verify import unmentioned_facts, verify
 
 MAX_QUESTION_CHARS = 1000
@@ -78,6 +80,13 @@ def answer_events(
     timings["load_s"] = time.perf_counter() - started
     asked = standalone_question(question, history or [], llm, as_of)
     question, as_of = asked.question, asked.as_of
+    if wants_timeline(question):  # dated events from the store; no LLM writes a timeline
+        result = timeline(question, store, settings, as_of, published)
+        result.understood_as = question if asked.rewritten else None
+        result.timings = {"load_s": round(timings["load_s"], 3), **result.timings,
+                          "total_s": round(time.perf_counter() - started, 3)}
+        yield AnswerEvent(result)
+        return
 
     mark = time.perf_counter()
     retrieved = retrieve(question, store, settings, as_of, published)

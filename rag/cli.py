@@ -253,6 +253,44 @@ def ask(
     console.print(answer_to_terminal(answer))
 
 
+@app.command("timeline")
+@user_errors
+def timeline_command(
+    topic: Annotated[str, typer.Argument(help="What the timeline is about, e.g. \"Russia North Korea\".")],
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only events on or before YYYY-MM-DD.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published by YYYY-MM-DD.")] = None,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+    as_json: AsJson = False,
+):
+    """The dated events the articles report about TOPIC, earliest first, each cited to the sentence that states it."""
+    from rag.chat import check_question
+    from rag.timeline import timeline
+
+    try:
+        settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
+        bounds = parse_day(since, "--since"), parse_day(until, "--until")
+        when = parse_day(as_of, "--as-of")
+        topic = check_question(topic)
+        store = _store(settings)
+        if store.article_count() == 0:
+            raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
+        answer = timeline(topic, store, settings, when, since=bounds[0], until=bounds[1])
+    except USER_ERRORS as exc:
+        if as_json:
+            print(json.dumps({"error": str(exc), "error_kind": _error_kind(exc)}, ensure_ascii=False))
+        raise
+    if as_json:
+        print(json.dumps({"topic": topic, "items": [item.to_public_json() for item in answer.timeline],
+                          "citations": [c.to_public_json() for c in answer.citations],
+                          "timings": answer.timings}, ensure_ascii=False))
+        return
+    from ui.render import answer_to_terminal
+
+    console.print(answer_to_terminal(answer))
+
+
 sources_app = typer.Typer(help="List indexed articles, or show one.")
 app.add_typer(sources_app, name="sources")
 

@@ -15,6 +15,7 @@ DONT_KNOW_REPLY = re.compile(
     re.I,
 )
 ABSTENTION = "The articles here don't say."
+NO_TIMELINE = "The articles here give no dated events about this."
 UNCLEAR = "The articles here don't clearly state this; the closest passages are listed with the sources."
 
 _PUBLISHED = ", published "

@@ -40,6 +40,22 @@ class AnswerSentence(BaseModel):
     verified: bool = False
 
 
+class TimelineItem(BaseModel):
+    """One dated event of a timeline: the sentence that states it (verbatim, so the citation is the item itself), the
+    event's own date as precisely as that sentence gives it, and every source that reports it."""
+
+    date: str  # as precisely as known: "18 Jun 2024", "September 2023", "mid-June 2024", "2000"
+    day: date  # the first day that date may mean, for sorting and bounds
+    precision: str  # "day" | "month" | "year"
+    text: str
+    citations: list[int]
+    planned: bool = False  # after its article's publication: announced, not (yet) reported as done
+
+    def to_public_json(self) -> dict:
+        return {"date": self.date, "day": self.day.isoformat(), "precision": self.precision, "text": self.text,
+                "citations": self.citations, "planned": self.planned}
+
+
 class RetrievedSource(BaseModel):
     """An article retrieval returned, in rank order, with its best fused score."""
 
@@ -66,6 +82,7 @@ class Answer(BaseModel):
     model_answer: str | None = None  # what the model wrote, before verification (kept for failure attribution)
     # When it abstained after retrieval: each source's best-matching passage, shown as such, never as a citation.
     closest: list[Citation] = Field(default_factory=list)
+    timeline: list[TimelineItem] = Field(default_factory=list)  # a timeline question's dated events, earliest first
 
     def to_public_json(self) -> dict:
         """The documented `ask --json` shape."""
@@ -81,6 +98,7 @@ class Answer(BaseModel):
             "llm": self.llm,
             "citations": [c.to_public_json() for c in self.citations],
             "closest": [c.to_public_json() for c in self.closest],
+            "timeline": [item.to_public_json() for item in self.timeline],
             "sentences": [s.model_dump() for s in self.sentences],
             "retrieved": [r.model_dump() for r in self.retrieved],
             "timings": self.timings,

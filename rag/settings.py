@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(700, ge=100, le=8000, description="Target chunk length in characters.")
     chunk_overlap: int = Field(120, ge=0, le=4000, description="Characters shared by neighbouring chunks.")
     top_k: int = Field(4, ge=1, le=50, description="Sources handed to the model.")
+    timeline_sources: int = Field(6, ge=1, le=50, description="Articles a timeline draws its events from.")
     context_chars: int = Field(1200, ge=200, le=20000, description="Source text handed to the LLM, in characters.")
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused at ingest.")
     ingest_batch_chunks: int = Field(256, ge=1, le=100_000,

@@ -6,6 +6,7 @@ import html
 
 from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 
 from index.records import Article
@@ -23,6 +24,8 @@ def answer_to_terminal(answer: Answer) -> Group:
         lines.append(Text(f"Understood as: {answer.understood_as}", style="dim"))
     if answer.abstained:
         lines.append(Text(answer.answer, style="bold yellow"))
+    elif answer.timeline:
+        lines.append(timeline_table(answer))
     else:
         body = Text(f"{answer.note} " if answer.note else "")
         for sentence in answer.sentences:
@@ -37,6 +40,17 @@ def answer_to_terminal(answer: Answer) -> Group:
     if answer.closest:
         lines += _terminal_sources(CLOSEST_HEADING, answer.closest, "italic dim")
     return Group(*lines)
+
+
+def timeline_table(answer: Answer) -> Table:
+    """A timeline as a table: the event's date, then the sentence that states it with its [n] markers."""
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2, 0, 0))
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Event")
+    for item in answer.timeline:
+        when = f"{item.date}\n(planned)" if item.planned else item.date
+        table.add_row(when, item.text + "".join(f" [{n}]" for n in item.citations))
+    return table
 
 
 def _terminal_sources(heading: str, citations: list[Citation], quote_style: str) -> list[Text]:
@@ -73,6 +87,8 @@ def answer_to_html(answer: Answer, turn: int) -> str:
     if answer.abstained:
         reason = f' <span class="dl-reason">({escape_text(answer.reason)})</span>' if answer.reason else ""
         return f'{warnings}<div class="dl-abstain">ℹ️ {escape_text(answer.answer)}{reason}</div>'
+    if answer.timeline:
+        return warnings + timeline_to_html(answer, turn)
     parts = [f'<span class="dl-note">{escape_text(answer.note)}</span>'] if answer.note else []
     for sentence in answer.sentences:
         text = sentence.text
@@ -85,6 +101,17 @@ def answer_to_html(answer: Answer, turn: int) -> str:
             parts.append(f'<span class="dl-unverified" title="no source supports this sentence">⚠️ {body} '
                          "<strong>(unverified)</strong></span>")
     return warnings + " ".join(parts)
+
+
+def timeline_to_html(answer: Answer, turn: int) -> str:
+    """A timeline for the chat page: dates on the left, events on the right, [n] linked to their source cards."""
+    rows = []
+    for item in answer.timeline:
+        planned = '<div class="dl-tl-planned">planned</div>' if item.planned else ""
+        links = "".join(" " + _cite_link(turn, n) for n in item.citations)
+        rows.append(f'<tr><td class="dl-tl-date">{escape_text(item.date)}{planned}</td>'
+                    f'<td class="dl-tl-event">{escape_text(item.text)}{links}</td></tr>')
+    return f'<table class="dl-timeline"><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _when(published) -> str:

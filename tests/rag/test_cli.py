@@ -196,3 +196,30 @@ def test_watch_with_a_bad_interval_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert "bad --every 'soon': use a number and s, m or h, e.g. 15m" in result.output
     assert "Traceback" not in result.output
+
+
+def test_timeline_json_lists_dated_events_in_order_each_citing_its_sentence(tmp_path):
+    data_dir = tmp_path / "index"
+    assert invoke_cli("ingest", str(SAMPLE), "--data-dir", str(data_dir)).exit_code == 0
+    result = invoke_cli("timeline", "Putin visits to North Korea", "--since", "2000-01-01", "--until", "2024-12-31",
+                        "--data-dir", str(data_dir), "--json")
+    assert result.exit_code == 0, result.stderr
+    timeline = json.loads(result.stdout)
+    items, citations = timeline["items"], {c["n"]: c for c in timeline["citations"]}
+    assert len(items) >= 2 and [i["day"] for i in items] == sorted(i["day"] for i in items)
+    assert all("2000-01-01" <= i["day"] <= "2024-12-31" for i in items)
+    for item in items:
+        assert set(item) == {"date", "day", "precision", "text", "citations", "planned"}
+        assert citations[item["citations"][0]]["text"] == item["text"]
+    human = invoke_cli("timeline", "Putin visits to North Korea", "--data-dir", str(data_dir))
+    assert "July 2000" in human.stdout or "19 Jul 2000" in human.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["timeline", ""], "the question is empty"),
+    (["timeline", "Putin", "--since", "last week"], "--since"),
+])
+def test_timeline_bad_input_is_one_line_exit_2(seeds_dir, args, message):
+    result = invoke_cli(*args, "--data-dir", str(seeds_dir))
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

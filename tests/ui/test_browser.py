@@ -118,3 +118,17 @@ def test_the_evaluation_tab_runs_a_public_set_and_draws_the_charts(page):
     expect(page.locator("#dl-eval-status")).to_contain_text("3 questions on sample", timeout=300_000)
     expect(page.locator("#dl-charts svg").first).to_be_visible()
     expect(page.locator("#dl-metrics")).to_contain_text("accuracy")
+
+
+def test_a_timeline_question_is_shown_as_a_timeline_whose_citations_open_their_passages(page):
+    _ask(page, "Timeline of Putin's visits to North Korea")
+    timeline = page.locator("#dl-chat table.dl-timeline").last
+    expect(timeline).to_be_visible()
+    dates = timeline.locator("td.dl-tl-date").all_inner_texts()
+    assert len(dates) >= 2 and any("2000" in d for d in dates) and any("2024" in d for d in dates), dates
+    first_event = timeline.locator("td.dl-tl-event").first.inner_text()
+    timeline.locator("a.dl-cite").first.click()
+    card = page.locator("#dl-src-1-1")
+    expect(card).to_have_class(re.compile(r"\bdl-open\b"))
+    marked = card.locator("mark").inner_text()
+    assert marked and marked in first_event, (marked, first_event)  # the event is the sentence it cites
