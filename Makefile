@@ -17,7 +17,7 @@ export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
 .PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale \
-	bench-readers
+	bench-readers bench-timeline
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -117,7 +117,12 @@ bench-readers: models $(LLAMA_SERVER)
 bench-query: models
 	$(BIN)/python -m evals.bench_query --out bench-results/query.json
 
-# The verifier alone on 549 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
+# Timelines alone on the public sets' timeline questions: event precision and recall, date accuracy, order and time
+# per timeline, per split (~1 min, no LLM); writes bench-results/timeline.json.
+bench-timeline: install
+	$(BIN)/python -m evals.bench_timeline --out bench-results/timeline.json
+
+# The verifier alone on 1,276 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
 # accepted, per class and split (~1 min); writes bench-results/verify.json.
 bench-verify: install
 	$(BIN)/python -m evals.bench_verify --out bench-results/verify.json

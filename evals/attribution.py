@@ -8,15 +8,19 @@ The causes, in the order they are decided (the first that applies):
   is in the sentences the model read, although a gold source was retrieved (or none is named);
 - model_abstained: the answer was in the prompt and the model said the sources do not answer;
 - model_wrong: the answer was in the prompt, the model said something else, and the verifier caught it.
+
+A timeline question has causes of its own: retrieval_miss (no article its gold events come from was retrieved), then
+timeline_off_topic (too few of its items are gold events) or timeline_incomplete (too few gold events are listed).
 """
 
 from __future__ import annotations
 
 from evals.dataset import EvalQuestion
-from evals.metrics import alias_match
+from evals.metrics import TIMELINE_PASS, alias_match
 from rag.labels import DONT_KNOW_REPLY
 
-CAUSES = ("wrong_answer", "verifier_rejected", "retrieval_miss", "composition_miss", "model_abstained", "model_wrong")
+CAUSES = ("wrong_answer", "verifier_rejected", "retrieval_miss", "composition_miss", "model_abstained", "model_wrong",
+          "timeline_off_topic", "timeline_incomplete")
 
 
 def answer_in(text: str, question: EvalQuestion) -> bool:
@@ -30,6 +34,8 @@ def miss_cause(question: EvalQuestion, result: dict, prompt_sources: str) -> str
     `result` is the question's results.jsonl line; `prompt_sources` the article sentences the model read."""
     if result["score"]["correct"]:
         return None
+    if question.type == "timeline":
+        return _timeline_miss(question, result)
     if not result["abstained"]:
         return "wrong_answer"
     model_answer = (result.get("model_answer") or "").strip()
@@ -43,6 +49,15 @@ def miss_cause(question: EvalQuestion, result: dict, prompt_sources: str) -> str
     if not model_answer or DONT_KNOW_REPLY.match(model_answer):
         return "model_abstained"
     return "model_wrong"
+
+
+def _timeline_miss(question: EvalQuestion, result: dict) -> str:
+    retrieved = {r["source"] for r in result.get("retrieved", [])}
+    if not retrieved & {e.source for event in question.events for e in event.evidence}:
+        return "retrieval_miss"
+    if result["score"]["timeline"]["event_precision"] < TIMELINE_PASS["event_precision"]:
+        return "timeline_off_topic"
+    return "timeline_incomplete"
 
 
 def count_causes(results: list[dict]) -> dict[str, int]:

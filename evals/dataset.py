@@ -1,9 +1,13 @@
 """Eval datasets: JSONL, one question per line, in the contract every eval set (public or unseen) follows.
 
 {"id", "question", "answers": [aliases], "evidence": [quotes, optional], "sources": [article ids],
- "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable"}
+ "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable" | "timeline",
+ "events": [gold events, timeline questions only]}
 
 An alias is a phrase, or a list of phrases that must all appear ("what did X and Y each say": ["12", "19"]).
+A timeline question has no answers; its gold is every dated event the articles report about its topic (within the
+period the question names): {"date": "YYYY-MM-DD" | "YYYY-MM" | "YYYY" (as precisely as the text gives it),
+"what": "...", "evidence": [{"source": article id, "quote": verbatim text stating it}]}.
 Lines starting with "#" are comments (a held-out file says so at its top).
 """
 
@@ -11,18 +15,32 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationError
 
 from index.loaders import json_lines
 
-QuestionType = Literal["factoid", "temporal", "multi", "unanswerable"]
-FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type"}
+QuestionType = Literal["factoid", "temporal", "multi", "unanswerable", "timeline"]
+QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
+FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type", "events"}
 
 
 class DatasetError(ValueError):
     """A dataset that cannot be run; the message names the file (and line) and what to fix."""
+
+
+class EventQuote(BaseModel):
+    source: str
+    quote: str
+
+
+class GoldEvent(BaseModel):
+    """One event a timeline must list: its date as precisely as the articles give it, and the quotes stating it."""
+
+    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    what: str = ""
+    evidence: list[EventQuote] = Field(min_length=1)
 
 
 class EvalQuestion(BaseModel):
@@ -33,6 +51,7 @@ class EvalQuestion(BaseModel):
     sources: list[str] = Field(default_factory=list)
     as_of: date | None = None
     type: QuestionType = "factoid"
+    events: list[GoldEvent] = Field(default_factory=list)
 
 
 def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
@@ -61,7 +80,9 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
             raise DatasetError(f"{path}:{number}: duplicate id {question.id!r} (first on line {seen[question.id]})")
         if question.type == "unanswerable" and question.answers:
             raise DatasetError(f"{path}:{number}: an unanswerable question must have answers: []")
-        if question.type != "unanswerable" and not question.answers:
+        if question.type == "timeline" and (question.answers or not question.events):
+            raise DatasetError(f"{path}:{number}: a timeline question has answers: [] and its gold in events")
+        if question.type not in ("unanswerable", "timeline") and not question.answers:
             raise DatasetError(f"{path}:{number}: answers is empty; use type \"unanswerable\" for such questions")
         seen[question.id] = number
         questions.append(question)

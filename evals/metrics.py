@@ -12,7 +12,7 @@ import re
 import statistics
 from collections import Counter
 
-from evals.dataset import EvalQuestion
+from evals.dataset import QUESTION_TYPES, EvalQuestion, GoldEvent
 from index.lexicon import MONTH_ABBREVIATIONS as _ABBREVIATIONS
 from index.lexicon import MONTHS, NUMBER_WORDS, singular
 
@@ -75,8 +75,63 @@ def _contains_evidence(text: str, evidence: list[str]) -> bool:
     )
 
 
+TIMELINE_PASS = {"event_precision": 0.9, "event_recall": 0.5}  # what a timeline needs to count as correct
+_PRECISION_OF_DIGITS = {4: 2, 7: 1, 10: 0}  # gold date "YYYY", "YYYY-MM", "YYYY-MM-DD" -> precision rank needed
+_ITEM_PRECISION = {"day": 0, "month": 1, "year": 2}
+
+
+_DIGITS_OF_PRECISION = {rank: digits for digits, rank in _PRECISION_OF_DIGITS.items()}
+
+
+def _date_agrees(item: dict, gold: str) -> bool:
+    """The item's date is true of the gold date, compared as precisely as the less precise of the two gives it:
+    "2000-07-19" is met by 19 Jul 2000 and by July 2000 (what its own sentence says), not by 20 Jul 2000."""
+    digits = _DIGITS_OF_PRECISION[max(_ITEM_PRECISION[item["precision"]], _PRECISION_OF_DIGITS[len(gold)])]
+    return item["day"][:digits] == gold[:digits]
+
+
+def _reports(item: dict, cited: dict[int, str], event: GoldEvent) -> bool:
+    """Whether the item (its sentence, or any span it cites) holds one of the event's quotes, or lies inside one."""
+    return any(_contains_evidence(text, [e.quote for e in event.evidence])
+               for text in [item["text"], *(cited.get(n, "") for n in item["citations"])])
+
+
+def score_timeline(question: EvalQuestion, result: dict) -> dict:
+    """Each shown item is matched to the first gold event it reports. Event precision: the share of items that
+    report a gold event; recall: the share of gold events some item reports; date accuracy: the share of matched
+    items dated as the gold says; order: the share of neighbouring matched items in the gold's date order;
+    duplicates: items reporting an event an earlier item already did. A sentence is matched when it holds one of the
+    event's quotes or lies inside one."""
+    items = result.get("timeline", [])
+    cited = {c["n"]: c["text"] for c in result.get("citations", [])}
+    matched: list[tuple[dict, GoldEvent]] = []
+    for item in items:  # an item whose sentence reports two events is matched to the one its date is of
+        reported = [e for e in question.events if _reports(item, cited, e)]
+        event = next((e for e in reported if _date_agrees(item, e.date)), reported[0] if reported else None)
+        if event is not None:
+            matched.append((item, event))
+    found = {id(event) for _, event in matched}
+    dates = [event.date for _, event in matched]
+    precision = len(matched) / len(items) if items else 0.0
+    recall = len(found) / len(question.events)
+    wrong_dates = sum(not _date_agrees(item, event.date) for item, event in matched)
+    return {
+        "event_precision": precision,
+        "event_recall": recall,
+        "date_accuracy": 1 - wrong_dates / len(matched) if matched else None,
+        "order_accuracy": (sum(a <= b for a, b in zip(dates, dates[1:])) / (len(dates) - 1)) if len(dates) > 1
+        else None,
+        "duplicate_items": len(matched) - len(found),
+        "wrong_dates": wrong_dates,
+        "passes": bool(items) and precision >= TIMELINE_PASS["event_precision"]
+        and recall >= TIMELINE_PASS["event_recall"],
+    }
+
+
 def score_question(question: EvalQuestion, result: dict, judged_correct: bool | None = None) -> dict:
     """Scores of one answered question; `result` is its results.jsonl line."""
+    if question.type == "timeline":
+        return _timeline_scores(question, result)
     claims = " ".join(s["text"] for s in result.get("sentences", [])) or result["answer"]
     abstained = result["abstained"]
     answerable = question.type != "unanswerable"
@@ -102,6 +157,24 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
         "sentences": len(sentences) if not abstained else 0,
         "first_gold_rank": ranks[0] if ranks else None,
         "latency_s": result["latency_s"],
+    }
+
+
+def _timeline_scores(question: EvalQuestion, result: dict) -> dict:
+    """A timeline's scores in the shape every question has, its own metrics beside them. It is correct when it
+    passes TIMELINE_PASS; a matched item shown with a date the gold does not give is a verified wrong."""
+    timeline = score_timeline(question, result)
+    shown = not result["abstained"]
+    gold = {e.source for event in question.events for e in event.evidence}
+    citations = result.get("citations", [])
+    ranks = [i for i, r in enumerate(result.get("retrieved", []), start=1) if r["source"] in gold]
+    return {
+        "correct": shown and timeline["passes"], "shown": shown, "verified_wrong": timeline["wrong_dates"] > 0,
+        "f1": 0.0, "abstained": result["abstained"], "citations": len(citations),
+        "precise_citations": sum(c["source"] in gold for c in citations), "gold_cited": any(
+            c["source"] in gold for c in citations), "supported_sentences": len(result.get("sentences", [])) if shown
+        else 0, "sentences": len(result.get("sentences", [])) if shown else 0,
+        "first_gold_rank": ranks[0] if ranks else None, "latency_s": result["latency_s"], "timeline": timeline,
     }
 
 
@@ -142,12 +215,20 @@ def summarise(questions: list[EvalQuestion], scores: list[dict]) -> dict:
     }
     for k in (1, 3, 5):
         summary[f"hit@{k}"] = _mean([bool(s["first_gold_rank"] and s["first_gold_rank"] <= k) for s in with_gold])
+    timelines = [s["timeline"] for s in scores if "timeline" in s]
+    if timelines:
+        for name in TIMELINE_METRICS:
+            values = [t[name] for t in timelines if t[name] is not None]
+            summary[name] = sum(values) if name == "duplicate_items" else _mean(values)
     return summary
+
+
+TIMELINE_METRICS = ("event_precision", "event_recall", "date_accuracy", "order_accuracy", "duplicate_items")
 
 
 def summarise_by_type(questions: list[EvalQuestion], scores: list[dict]) -> dict:
     result = {"overall": summarise(questions, scores)}
-    for kind in ("factoid", "temporal", "multi", "unanswerable"):
+    for kind in QUESTION_TYPES:
         chosen = [(q, s) for q, s in zip(questions, scores) if q.type == kind]
         if chosen:
             result[kind] = summarise([q for q, _ in chosen], [s for _, s in chosen])

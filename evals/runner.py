@@ -96,6 +96,7 @@ def run_eval(
                 "citations": public["citations"],
                 "retrieved": public["retrieved"],
                 "sentences": public["sentences"],
+                "timeline": public["timeline"],
                 "model_answer": answer.model_answer,
                 "reason": answer.reason,
                 "latency_s": round(time.perf_counter() - started, 3),

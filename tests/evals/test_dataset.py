@@ -56,11 +56,14 @@ def test_public_sets_are_big_enough_and_grounded_in_their_corpus(name, corpus, m
     questions = load_dataset(DATASETS / name)
     articles = _articles(corpus)
     assert len(questions) >= minimum
-    assert {q.type for q in questions} == {"factoid", "temporal", "multi", "unanswerable"}
+    assert {q.type for q in questions} == {"factoid", "temporal", "multi", "unanswerable", "timeline"}
     for q in questions:
         assert set(q.sources) <= set(articles), q.id
         for quote in q.evidence:  # every evidence quote is really in one of its sources' cleaned text
             assert any(quote in articles[s].text for s in q.sources), (q.id, quote)
+        for event in q.events:  # a timeline's gold events: each quote in the cleaned text of the article it names
+            for quote in event.evidence:
+                assert " ".join(quote.quote.split()) in " ".join(articles[quote.source].text.split()), (q.id, quote)
 
 
 def test_sample_set_has_as_of_pairs_that_straddle_june_2024():

@@ -56,3 +56,34 @@ def test_a_list_alias_needs_every_phrase():
     assert alias_match("The Herald said 12 dead [1]; the Post said 19 dead [2].", both)
     assert not alias_match("The Herald said 12 dead [1].", both)
     assert token_f1("12 dead, 19 dead", both) == 1.0
+
+
+def _timeline_question():
+    return EvalQuestion(id="t", question="Timeline of the visits", answers=[], type="timeline", events=[
+        {"date": "2000-07-19", "what": "first visit",
+         "evidence": [{"source": "a", "quote": "arrived on 19 July 2000"}]},
+        {"date": "2024-06", "what": "second visit", "evidence": [{"source": "b", "quote": "arrived in June 2024"}]},
+    ])
+
+
+def _item(day, precision, text, n):
+    return {"date": day, "day": day, "precision": precision, "text": text, "citations": [n], "planned": False}
+
+
+def test_a_timeline_is_scored_on_its_events_and_their_dates():
+    """Dateline's own scoring, on hand-written items: precision, recall, dates true at the coarser precision."""
+    items = [_item("2000-07-01", "month", "Putin arrived on 19 July 2000 in Pyongyang.", 1),  # less precise: true
+             _item("2024-06-20", "day", "Putin arrived in June 2024 again.", 2),
+             _item("2019-04-25", "day", "Kim went to Vladivostok.", 3)]  # no gold event: off the topic
+    citations = [{"n": i + 1, "text": item["text"], "source": "a"} for i, item in enumerate(items)]
+    scores = score_question(_timeline_question(), {"timeline": items, "citations": citations, "abstained": False,
+                                                   "latency_s": 0.1, "retrieved": [], "sentences": []})
+    timeline = scores["timeline"]
+    assert timeline["event_precision"] == pytest.approx(2 / 3) and timeline["event_recall"] == 1.0
+    assert timeline["date_accuracy"] == 1.0 and timeline["order_accuracy"] == 1.0 and timeline["duplicate_items"] == 0
+    assert not scores["correct"] and not scores["verified_wrong"]  # precision below 0.9
+    items[0]["day"], items[0]["precision"] = "2000-07-20", "day"  # a wrong day, shown as verified
+    scores = score_question(_timeline_question(), {"timeline": items[:2], "citations": citations,
+                                                   "abstained": False, "latency_s": 0.1, "retrieved": [],
+                                                   "sentences": []})
+    assert scores["timeline"]["date_accuracy"] == 0.5 and scores["verified_wrong"] and scores["correct"]

@@ -109,11 +109,12 @@ def extractive_seeds_run(tmp_path_factory):
 def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
     out = extractive_seeds_run
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(lines) == 24 and all(RESULT_FIELDS <= set(line) for line in lines)
+    assert len(lines) == 27 and all(RESULT_FIELDS <= set(line) for line in lines)
     assert all({"n", "source", "title", "published", "text", "start", "end"} <= set(c)
                for line in lines for c in line["citations"])
     summary = json.loads((out / "summary.json").read_text())
-    assert set(summary["metrics"]) == {"overall", "factoid", "temporal", "multi", "unanswerable"}
+    assert set(summary["metrics"]) == {"overall", "factoid", "temporal", "multi", "unanswerable", "timeline"}
+    assert summary["metrics"]["timeline"]["event_precision"] is not None
     assert summary["metrics"]["overall"]["accuracy"] >= 0.55
     assert "| accuracy |" in (out / "report.md").read_text()
     report = (out / "report.html").read_text()
