@@ -156,15 +156,19 @@ def timeline(
         if c.similarity >= MIN_EVENT_SIMILARITY
         and (since is None or last_day(c.event) >= since) and (until is None or c.event.day <= until)
     ]
-    # The most precise report first, so it dates the event; then the earliest article, whose words it keeps.
+    # In date order, so that a report joins the group of an earlier report of the same event.
     candidates.sort(key=lambda c: (c.event.day, PRECISION_RANK[c.event.precision],
                                    c.article.published or date.max, c.event.start))
     result = Answer(question=question, answer="", as_of=as_of, llm="timeline",
                     retrieved=[RetrievedSource(source=a, score=round(best[a], 5)) for a in articles])
+    events = []
     for group in _group(candidates):
         lead = min(group, key=lambda c: (PRECISION_RANK[c.event.precision], c.article.published or date.max))
+        events.append([lead, *(other for other in group if other is not lead)])  # its own sentence is cited first
+    events.sort(key=lambda reports: (reports[0].event.day, PRECISION_RANK[reports[0].event.precision]))
+    for lead, *others in events:  # numbered in the order shown
         numbers: list[int] = []
-        for c in [lead, *(other for other in group if other is not lead)]:  # the item's own sentence is cited first
+        for c in [lead, *others]:
             if any(result.citations[n - 1].source == c.article.id for n in numbers):
                 continue  # one citation per article for one event
             citation = Citation.of_span(len(result.citations) + 1, c.article, c.event.start, c.event.end)
@@ -174,7 +178,6 @@ def timeline(
         result.timeline.append(TimelineItem(
             date=event_label(lead.event), day=lead.event.day, precision=lead.event.precision,
             text=lead.text, citations=numbers, planned=planned))
-    result.timeline.sort(key=lambda item: (item.day, PRECISION_RANK[item.precision]))
     result.sentences = [AnswerSentence(text=f"{item.date}{' (planned)' if item.planned else ''}: {item.text}",
                                        citations=item.citations, verified=True) for item in result.timeline]
     if result.timeline:
