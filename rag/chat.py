@@ -76,7 +76,9 @@ def answer_events(
     spec = llm_spec or settings.llm
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    llm = load_llm(spec, settings)  # fails fast on an unknown backend or a missing model, before any work
+    # Fails fast on an unknown backend or a missing model, before any work; a timeline needs no LLM, unless it is a
+    # follow-up that the LLM must first make standalone.
+    llm = None if wants_timeline(question) and not history else load_llm(spec, settings)
     timings["load_s"] = time.perf_counter() - started
     asked = standalone_question(question, history or [], llm, as_of)
     question, as_of = asked.question, asked.as_of

@@ -174,3 +174,13 @@ def test_instructions_inside_an_article_change_nothing(tmp_path):
     answer = ask(QUESTION, store, settings)
     assert "BANANA" not in answer.answer.upper()
     assert "June 2024" in answer.answer and not answer.abstained
+
+
+def test_a_timeline_question_is_answered_from_the_stored_events_without_asking_the_model(sample_index, scripted_llm):
+    """Dateline's own routing, with the scripted LLM: a timeline question never reaches it."""
+    settings, store = sample_index
+    answer = ask("What happened between Russia and North Korea since 2023?", store, settings, llm_spec="scripted")
+    assert scripted_llm.prompts == [] and answer.llm == "timeline" and not answer.abstained
+    assert answer.timeline and all(item.day >= date(2023, 1, 1) for item in answer.timeline)
+    assert [s.text for s in answer.sentences] == [f"{i.date}{' (planned)' if i.planned else ''}: {i.text}"
+                                                  for i in answer.timeline]
