@@ -49,7 +49,7 @@ def timeline_table(answer: Answer) -> Table:
     table.add_column("Event")
     for item in answer.timeline:
         when = f"{item.date}\n(planned)" if item.planned else item.date
-        table.add_row(when, item.text + "".join(f" [{n}]" for n in item.citations))
+        table.add_row(Text(when), Text(item.text + "".join(f" [{n}]" for n in item.citations)))  # never markup
     return table
 
 

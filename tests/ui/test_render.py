@@ -73,3 +73,25 @@ def test_an_abstained_answer_shows_its_closest_passages_not_marked_as_cited():
     assert "<mark>Pyongyang is the capital.</mark>" in cards and "dl-cited" not in cards
     cited = answer.model_copy(update={"abstained": False, "citations": [closest], "closest": []})
     assert "Sources cited" in answer_cards(3, "How many?", cited, {"a.md": article})
+
+
+def test_a_timeline_renders_as_a_table_its_text_inert_in_the_page_and_the_terminal():
+    from rich.console import Console
+
+    from rag.records import TimelineItem
+    from ui.render import answer_to_terminal
+
+    text = f"Putin arrived on 19 June 2024 [bold]{INJECTED}[/bold]."
+    answer = Answer(question="Timeline of the visits", answer="x", citations=[
+        Citation(n=1, source="a.md", title="t", start=0, end=len(text), text=text)], timeline=[
+        TimelineItem(date="19 Jun 2024", day=date(2024, 6, 19), precision="day", text=text, citations=[1]),
+        TimelineItem(date="September 2024", day=date(2024, 9, 1), precision="month", text="A vote is due.",
+                     citations=[1], planned=True)])
+    rendered = answer_to_html(answer, turn=2)
+    assert rendered.startswith('<table class="dl-timeline">') and rendered.count("<tr>") == 2
+    assert '<td class="dl-tl-date">19 Jun 2024</td>' in rendered and "planned" in rendered
+    assert '<a class="dl-cite" href="#dl-src-2-1">[1]</a>' in rendered and "<script>" not in rendered
+    console = Console(record=True, width=200)
+    console.print(answer_to_terminal(answer))
+    shown = console.export_text()
+    assert "[bold]" in shown and "19 Jun 2024" in shown and "(planned)" in shown  # article text is never markup
