@@ -87,7 +87,6 @@ class DateMention(NamedTuple):
     position: int
     day: date  # the first day it may mean
     precision: str  # "day" | "month" | "year"
-    approximate: bool  # "mid-June", "early 2024"
     relative: bool  # "last September", "on Sunday": resolved against the article's date
     said: str  # the words as written
 
@@ -103,7 +102,7 @@ def date_mentions(sentence: str, published: date | None) -> list[DateMention]:
     for relative in relative_dates(sentence, published):
         day, precision = _relative(relative.label)
         taken.append((relative.start, relative.end))
-        found.append(DateMention(relative.start, day, precision, False, True, sentence[relative.start:relative.end]))
+        found.append(DateMention(relative.start, day, precision, True, sentence[relative.start:relative.end]))
     for precision, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             if not free(match.start(), match.end()):
@@ -112,8 +111,7 @@ def date_mentions(sentence: str, published: date | None) -> list[DateMention]:
             if day is None:
                 continue
             taken.append((match.start(), match.end()))
-            found.append(DateMention(match.start(), day, precision, bool(match.groupdict().get("qualifier")), False,
-                                     match.group(0)))
+            found.append(DateMention(match.start(), day, precision, False, match.group(0)))
     return sorted(found)
 
 
@@ -135,7 +133,7 @@ def dated_events(article: Article) -> list[DatedEvent]:
             continue
         best = min(mentions, key=lambda m: (PRECISION_RANK[m.precision], m.relative, m.position))
         events.append(DatedEvent(article_id=article.id, start=start, end=end, day=best.day, precision=best.precision,
-                                 approximate=best.approximate, said=best.said.strip()))
+                                 said=best.said.strip()))
     return events
 
 
@@ -154,10 +152,11 @@ def _qualifier(said: str) -> str:
     return f"{match[1]}-" if match and match[1] == "mid" else f"{match[1]} " if match else ""
 
 
-def last_day(event: DatedEvent) -> date:
-    """The last day the event's date may mean: the day itself, the month's last, or the year's."""
-    if event.precision == "day":
-        return event.day
-    if event.precision == "month":
-        return (event.day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return event.day.replace(month=12, day=31)
+def last_day(day: date, precision: str) -> date:
+    """The last day a date of that precision may mean, `day` being its first: the day itself, the month's last, or
+    the year's."""
+    if precision == "day":
+        return day
+    if precision == "month":
+        return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return day.replace(month=12, day=31)

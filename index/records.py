@@ -53,5 +53,5 @@ class DatedEvent(BaseModel):
     end: int
     day: date
     precision: Literal["day", "month", "year"]
-    approximate: bool = False  # "mid-June", "early 2024"
-    said: str  # the words that date it, as written: "last September", "18-19 June"
+    said: str  # the words that date it, as written ("last September", "18-19 June", "mid-June 2024"): the label keeps
+    # an approximate date's "mid-", "early" or "late"

@@ -18,7 +18,7 @@ from itertools import takewhile
 from rapidfuzz import fuzz
 
 from index.embed import embedder_for
-from index.events import PRECISION_RANK, DateMention, date_mentions, event_label, last_day
+from index.events import PRECISION_RANK, date_mentions, event_label, last_day
 from index.lexicon import content_words
 from index.records import Article, DatedEvent
 from index.store import Store
@@ -59,7 +59,7 @@ def bounds_in(question: str, today: date) -> tuple[date | None, date | None]:
     if between := _BETWEEN.search(question):
         first, second = (date_mentions(f"in {between[part]}", today) for part in ("first", "second"))
         if first and second:
-            return first[0].day, _last_day_of(second[-1])
+            return first[0].day, last_day(second[-1].day, second[-1].precision)
     since = until = None
     for mention in date_mentions(question, today):
         said = mention.said.split()
@@ -69,15 +69,10 @@ def bounds_in(question: str, today: date) -> tuple[date | None, date | None]:
         if bound in ("since", "within"):
             since = mention.day
         if bound == "within" or before and before[-1].lower() in ("until", "till", "by"):
-            until = _last_day_of(mention)
+            until = last_day(mention.day, mention.precision)
         elif bound == "until":  # "before June 2024": up to the day before it begins
             until = mention.day - timedelta(days=1)
     return since, until
-
-
-def _last_day_of(mention: DateMention) -> date:
-    return last_day(DatedEvent(article_id="", start=0, end=0, day=mention.day, precision=mention.precision,
-                               said=mention.said))
 
 
 def topic_of(question: str) -> str:
@@ -100,9 +95,13 @@ class _Candidate:
         return self.article.text[self.event.start:self.event.end]
 
 
+def _last_day(event: DatedEvent) -> date:
+    return last_day(event.day, event.precision)
+
+
 def _same_event(a: _Candidate, b: _Candidate) -> bool:
     """Two sentences report one event when their dates can be the same day and their words mostly agree."""
-    if a.event.day > last_day(b.event) or b.event.day > last_day(a.event):
+    if a.event.day > _last_day(b.event) or b.event.day > _last_day(a.event):
         return False
     words_a, words_b = " ".join(sorted(content_words(a.text))), " ".join(sorted(content_words(b.text)))
     return fuzz.token_set_ratio(words_a, words_b) >= SAME_EVENT_SIMILARITY
@@ -154,7 +153,7 @@ def timeline(
     candidates = [
         c for c in candidates
         if c.similarity >= MIN_EVENT_SIMILARITY
-        and (since is None or last_day(c.event) >= since) and (until is None or c.event.day <= until)
+        and (since is None or _last_day(c.event) >= since) and (until is None or c.event.day <= until)
     ]
     # In date order, so that a report joins the group of an earlier report of the same event.
     candidates.sort(key=lambda c: (c.event.day, PRECISION_RANK[c.event.precision],

@@ -57,4 +57,4 @@ def test_datelines_are_not_events():
 def test_a_written_out_date_is_read_back_exactly(day):
     sentence = f"The agreement between the two ministries was signed on {day.day} {day:%B %Y} in the capital."
     (event,) = dated_events(_article(sentence))
-    assert (event.day, event.precision, last_day(event)) == (day, "day", day)
+    assert (event.day, event.precision, last_day(event.day, event.precision)) == (day, "day", day)
