@@ -17,14 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.dataset import PUBLIC_SETS, load_dataset
-from evals.metrics import TIMELINE_METRICS, score_timeline
+from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, load_dataset
+from evals.metrics import score_timeline, summarise_timelines
 from index.pipeline import ingest
 from index.store import open_store
 from rag.settings import load_settings, set_process_environment
 from rag.timeline import timeline
 
-HELD_OUT_SET = "news-test"
 TARGET_PRECISION = 0.9
 
 
@@ -56,15 +55,9 @@ def run(split: str) -> dict:
 
 
 def _summary(rows: list[dict]) -> dict:
-    summary = {"n": len(rows)}
-    for name in TIMELINE_METRICS:
-        values = [r[name] for r in rows if r[name] is not None]
-        summary[name] = sum(values) if name == "duplicate_items" else round(statistics.mean(values), 3) \
-            if values else None
-    summary["passes"] = sum(r["passes"] for r in rows)
     seconds = sorted(r["seconds"] for r in rows[1:] or rows)  # the first question also loads the embedding model
-    summary["seconds_p50"] = round(statistics.median(seconds), 3)
-    return summary
+    return {"n": len(rows), **summarise_timelines(rows), "passes": sum(r["passes"] for r in rows),
+            "seconds_p50": round(statistics.median(seconds), 3)}
 
 
 def main() -> None:

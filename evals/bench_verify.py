@@ -24,7 +24,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from evals.dataset import PUBLIC_SETS, load_dataset
+from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, load_dataset  # held-out questions: so are their claims
 from index.chunk import sentence_spans
 from index.clean import clean
 from index.loaders import iter_files, load_file
@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "evals" / "claims"
 # The sets the claims are written over: name -> (corpus, dataset).
 CORPORA = {name: dataset_and_corpus[::-1] for name, dataset_and_corpus in PUBLIC_SETS.items()}
-HELD_OUT_SET = "news-test"  # its questions are held out already (evals/datasets/news-test.jsonl): so are its claims
 TARGET_REJECTED = 0.98
 TARGET_ACCEPTED = 0.90
 

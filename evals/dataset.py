@@ -99,3 +99,4 @@ PUBLIC_SETS: dict[str, tuple[Path, Path]] = {
     "news-dev": (_REPO / "evals" / "datasets" / "news-dev.jsonl", _REPO / "data" / "news"),
     "news-test": (_REPO / "evals" / "datasets" / "news-test.jsonl", _REPO / "data" / "news"),  # held out: report only
 }
+HELD_OUT_SET = "news-test"  # the public set that is only reported, never tuned on (its first line says so)

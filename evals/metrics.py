@@ -140,7 +140,6 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
     gold = set(question.sources)
     citations = result.get("citations", [])
     precise = [c["source"] in gold or _contains_evidence(c["text"], question.evidence) for c in citations]
-    ranks = [i for i, r in enumerate(result.get("retrieved", []), start=1) if r["source"] in gold]
     sentences = result.get("sentences", [])
     shown = not abstained
     return {
@@ -155,7 +154,7 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
         "gold_cited": any(precise) if answerable and gold else None,
         "supported_sentences": sum(1 for s in sentences if s["verified"]) if not abstained else 0,
         "sentences": len(sentences) if not abstained else 0,
-        "first_gold_rank": ranks[0] if ranks else None,
+        "first_gold_rank": _first_gold_rank(result, gold),
         "latency_s": result["latency_s"],
     }
 
@@ -167,15 +166,28 @@ def _timeline_scores(question: EvalQuestion, result: dict) -> dict:
     shown = not result["abstained"]
     gold = {e.source for event in question.events for e in event.evidence}
     citations = result.get("citations", [])
-    ranks = [i for i, r in enumerate(result.get("retrieved", []), start=1) if r["source"] in gold]
+    precise = [c["source"] in gold for c in citations]
+    sentences = len(result.get("sentences", [])) if shown else 0  # each item is the sentence it cites: supported
     return {
-        "correct": shown and timeline["passes"], "shown": shown, "verified_wrong": timeline["wrong_dates"] > 0,
-        "f1": 0.0, "abstained": result["abstained"], "citations": len(citations),
-        "precise_citations": sum(c["source"] in gold for c in citations), "gold_cited": any(
-            c["source"] in gold for c in citations), "supported_sentences": len(result.get("sentences", [])) if shown
-        else 0, "sentences": len(result.get("sentences", [])) if shown else 0,
-        "first_gold_rank": ranks[0] if ranks else None, "latency_s": result["latency_s"], "timeline": timeline,
+        "correct": shown and timeline["passes"],
+        "shown": shown,
+        "verified_wrong": timeline["wrong_dates"] > 0,
+        "f1": 0.0,
+        "abstained": result["abstained"],
+        "citations": len(citations),
+        "precise_citations": sum(precise),
+        "gold_cited": any(precise),
+        "supported_sentences": sentences,
+        "sentences": sentences,
+        "first_gold_rank": _first_gold_rank(result, gold),
+        "latency_s": result["latency_s"],
+        "timeline": timeline,
     }
+
+
+def _first_gold_rank(result: dict, gold: set[str]) -> int | None:
+    """The rank (1 = first) of the first gold source among the retrieved ones, or None."""
+    return next((i for i, r in enumerate(result.get("retrieved", []), start=1) if r["source"] in gold), None)
 
 
 def _mean(values: list) -> float | None:
@@ -217,13 +229,20 @@ def summarise(questions: list[EvalQuestion], scores: list[dict]) -> dict:
         summary[f"hit@{k}"] = _mean([bool(s["first_gold_rank"] and s["first_gold_rank"] <= k) for s in with_gold])
     timelines = [s["timeline"] for s in scores if "timeline" in s]
     if timelines:
-        for name in TIMELINE_METRICS:
-            values = [t[name] for t in timelines if t[name] is not None]
-            summary[name] = sum(values) if name == "duplicate_items" else _mean(values)
+        summary.update(summarise_timelines(timelines))
     return summary
 
 
 TIMELINE_METRICS = ("event_precision", "event_recall", "date_accuracy", "order_accuracy", "duplicate_items")
+
+
+def summarise_timelines(timelines: list[dict]) -> dict:
+    """The timeline metrics over several timelines' `score_timeline` results: means, and the duplicates summed."""
+    summary = {}
+    for name in TIMELINE_METRICS:
+        values = [t[name] for t in timelines if t[name] is not None]
+        summary[name] = sum(values) if name == "duplicate_items" else _mean(values)
+    return summary
 
 
 def summarise_by_type(questions: list[EvalQuestion], scores: list[dict]) -> dict:

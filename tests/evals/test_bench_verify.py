@@ -1,6 +1,7 @@
 """The labelled claims behind `make bench-verify`: a data contract, checked without running the verifier."""
 
-from evals.bench_verify import HELD_OUT_SET, articles_by_set, load_claims
+from evals.bench_verify import articles_by_set, load_claims
+from evals.dataset import HELD_OUT_SET
 
 CLASSES = {"paraphrase", "neighbour_fact", "mixed_name", "polarity", "off_question", "swapped_number", "unsupported"}
 
