@@ -2,12 +2,16 @@
 
 {"id", "question", "answers": [aliases], "evidence": [quotes, optional], "sources": [article ids],
  "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable" | "timeline",
- "events": [gold events, timeline questions only]}
+ "events": [gold events, timeline questions only], "language": ISO 639-1 code (default "en"),
+ "translation_of": id of the English question this one translates (optional)}
 
 An alias is a phrase, or a list of phrases that must all appear ("what did X and Y each say": ["12", "19"]).
 A timeline question has no answers; its gold is every dated event the articles report about its topic (within the
 period the question names): {"date": "YYYY-MM-DD" | "YYYY-MM" | "YYYY" (as precisely as the text gives it),
 "what": "...", "evidence": [{"source": article id, "quote": verbatim text stating it}]}.
+A question in another language ("language": "fr") that translates a question of the same file says which
+("translation_of"), so a report can set its accuracy beside the original's; its answers hold both the original
+aliases and their forms in its language ("juillet 2000").
 Lines starting with "#" are comments (a held-out file says so at its top).
 """
 
@@ -23,7 +27,7 @@ from index.loaders import json_lines
 
 QuestionType = Literal["factoid", "temporal", "multi", "unanswerable", "timeline"]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
-FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type", "events"}
+FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type", "events", "language", "translation_of"}
 
 
 class DatasetError(ValueError):
@@ -52,6 +56,8 @@ class EvalQuestion(BaseModel):
     as_of: date | None = None
     type: QuestionType = "factoid"
     events: list[GoldEvent] = Field(default_factory=list)
+    language: str = Field("en", pattern=r"^[a-z]{2}$")
+    translation_of: str | None = None
 
 
 def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
@@ -88,6 +94,10 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
         questions.append(question)
     if not questions:
         raise DatasetError(f"{path}: the dataset has no questions")
+    for question in questions:
+        if question.translation_of and question.translation_of not in seen:
+            raise DatasetError(f"{path}:{seen[question.id]}: translation_of {question.translation_of!r} is not a "
+                               "question of this file")
     return questions
 
 

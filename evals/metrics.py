@@ -245,10 +245,18 @@ def summarise_timelines(timelines: list[dict]) -> dict:
     return summary
 
 
+NON_ENGLISH = "non-English"  # the questions asked in another language
+ENGLISH_ORIGINALS = "English originals"  # the questions they translate, answered in the same run
+
+
 def summarise_by_type(questions: list[EvalQuestion], scores: list[dict]) -> dict:
+    """Overall, per type, and, where the set has translated questions, those questions beside their originals."""
     result = {"overall": summarise(questions, scores)}
-    for kind in QUESTION_TYPES:
-        chosen = [(q, s) for q, s in zip(questions, scores) if q.type == kind]
+    groups = {kind: [(q, s) for q, s in zip(questions, scores) if q.type == kind] for kind in QUESTION_TYPES}
+    translated = {q.translation_of for q in questions if q.language != "en" and q.translation_of}
+    groups[NON_ENGLISH] = [(q, s) for q, s in zip(questions, scores) if q.language != "en"]
+    groups[ENGLISH_ORIGINALS] = [(q, s) for q, s in zip(questions, scores) if q.id in translated]
+    for name, chosen in groups.items():
         if chosen:
-            result[kind] = summarise([q for q, _ in chosen], [s for _, s in chosen])
+            result[name] = summarise([q for q, _ in chosen], [s for _, s in chosen])
     return result
