@@ -97,6 +97,7 @@ def run_eval(
                 "retrieved": public["retrieved"],
                 "sentences": public["sentences"],
                 "timeline": public["timeline"],
+                "understood_as": answer.understood_as,
                 "model_answer": answer.model_answer,
                 "reason": answer.reason,
                 "latency_s": round(time.perf_counter() - started, 3),

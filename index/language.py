@@ -5,10 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 SAMPLE_CHARS = 3000  # the first few paragraphs decide; whole articles only cost time
+# The languages news is commonly asked in, as the LLM that translates questions and answers names them
+# (rag/translate.py).
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
+                  "pt": "Portuguese", "nl": "Dutch", "sv": "Swedish", "pl": "Polish", "ru": "Russian",
+                  "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic", "hi": "Hindi", "bn": "Bengali", "zh": "Chinese",
+                  "ja": "Japanese", "ko": "Korean"}
 # Questions are short: among all 97 languages py3langid knows, "When did Putin last visit Pyongyang?" reads as
 # Bikol. Among the languages news is commonly asked in, short questions come out right.
-QUESTION_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "pl", "ru", "uk", "tr", "ar", "hi", "bn",
-                      "zh", "ja", "ko"]
+QUESTION_LANGUAGES = list(LANGUAGE_NAMES)
 MIN_QUESTION_PROBABILITY = 0.85
 
 

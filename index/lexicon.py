@@ -154,3 +154,15 @@ def stem(word: str) -> str:
         if len(key) >= 4 and stemmed.startswith(key):
             return canonical
     return stemmed
+
+# Questions asked in another language than the articles' (rag/translate.py): the words that carry a translated
+# answer's polarity, by ISO 639-1 code. A translation must negate where the English sentence does ("not", "no",
+# "never", "without", ...) and nowhere else; words that negate by meaning ("rejected") are not polarity here.
+GRAMMATICAL_NEGATIONS = {
+    "en": frozenset("not no never without none nor nobody nothing cannot".split()),
+    "fr": frozenset("ne n pas jamais aucun aucune sans non ni rien personne".split()),
+    "de": frozenset("nicht kein keine keinen keinem keiner keines nie niemals ohne nein weder nichts niemand".split()),
+    "es": frozenset("no nunca ningún ninguna ninguno sin jamás ni nada nadie".split()),
+    "it": frozenset("non no mai nessun nessuna nessuno senza né niente nulla".split()),
+    "pt": frozenset("não nunca nenhum nenhuma sem jamais nem nada ninguém".split()),
+}

@@ -1,5 +1,6 @@
 """Answering: question -> retrieve -> compose -> generate -> verify -> Answer, as a stream of events; a timeline
-question ("What happened ... since 2023?") is answered by rag/timeline.py instead.
+question ("What happened ... since 2023?") is answered by rag/timeline.py instead, and a question in another
+language than the articles' is translated first and its answer translated back (rag/translate.py).
 
 The CLI and the chat page both consume `answer_events`: sources arrive first (as soon as retrieval is done), then
 tokens as the model writes them, then the verified Answer.
@@ -19,13 +20,14 @@ from index.store import Store
 from rag.compose import Passage, closest_passages, compose
 from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
-from rag.labels import ABSTENTION
+from rag.labels import ABSTENTION, AS_OF_NEWEST, KEPT_IN_ENGLISH, in_language
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.reread import llm_reader
 from rag.retrieve import retrieve, wants_latest
 from rag.timeline import timeline, wants_timeline
-from rag.verify import unmentioned_facts, verify
+from rag.translate import needs_translation, translate_question, translate_sentences
+from rag.verify import unmentioned_facts, verify, with_markers
 
 MAX_QUESTION_CHARS = 1000
 log = logging.getLogger(__name__)
@@ -76,37 +78,44 @@ def answer_events(
     spec = llm_spec or settings.llm
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    language = question_language(question)
+    article_languages = store.languages()
+    translate = settings.translate_questions and needs_translation(language, article_languages)
     # Fails fast on an unknown backend or a missing model, before any work; a timeline needs no LLM, unless it is a
-    # follow-up that the LLM must first make standalone.
-    llm = None if wants_timeline(question) and not history else load_llm(spec, settings)
+    # follow-up that the LLM must first make standalone or a question it must first translate.
+    llm = None if wants_timeline(question) and not history and not translate else load_llm(spec, settings)
     timings["load_s"] = time.perf_counter() - started
     asked = standalone_question(question, history or [], llm, as_of)
     question, as_of = asked.question, asked.as_of
+    translation = translate_question(question, language, llm) if translate and llm is not None else None
+    as_written = question
+    if translation:
+        question = translation.question
+        timings["translate_s"] = translation.seconds
+    understood_as = question if asked.rewritten or translation else None
     if wants_timeline(question):  # dated events from the store; no LLM writes a timeline
         result = timeline(question, store, settings, as_of, published)
-        result.understood_as = question if asked.rewritten else None
-        result.timings = {"load_s": round(timings["load_s"], 3), **result.timings,
+        result.understood_as, result.question_language = understood_as, language
+        result.timings = {**{k: round(v, 3) for k, v in timings.items()}, **result.timings,
                           "total_s": round(time.perf_counter() - started, 3)}
         yield AnswerEvent(result)
         return
 
     mark = time.perf_counter()
-    retrieved = retrieve(question, store, settings, as_of, published)
+    retrieved = retrieve(question, store, settings, as_of, published, as_written if translation else None)
     passages = compose(question, retrieved, settings)
     timings["retrieve_s"] = time.perf_counter() - mark
     yield SourcesEvent(passages)
 
-    language = question_language(question)
-    article_languages = store.languages()
     ranked: dict[str, float] = {}
     for hit in retrieved:  # best first, so the first score seen per article is its best
         ranked.setdefault(hit.article.id, round(hit.score, 5))
     result = Answer(
         question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
         retrieved=[RetrievedSource(source=source, score=score) for source, score in ranked.items()],
-        question_language=language, understood_as=question if asked.rewritten else None,
+        question_language=language, understood_as=understood_as,
     )
-    if language and article_languages and language not in article_languages:
+    if language and article_languages and language not in article_languages and not translation:
         result.warnings.append(
             f"The question looks like {language!r} but the articles here are in "
             f"{', '.join(sorted(article_languages))}: retrieval works best when you ask in the articles' language."
@@ -146,9 +155,18 @@ def answer_events(
             timings["second_reading_s"] = reader.seconds
         result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
         result.answer, result.reason = checked.text, checked.reason
+        if translation and not checked.abstained:
+            mark = time.perf_counter()
+            if translate_sentences(result.sentences, language, llm):
+                result.warnings.append(KEPT_IN_ENGLISH)
+            result.answer = " ".join(with_markers(s) for s in result.sentences)
+            timings["translate_s"] += time.perf_counter() - mark
         if not checked.abstained and wants_latest(question) and passages[0].article.published:
-            result.note = f"As of the newest article here ({passages[0].article.published:%d %b %Y}):"
-            result.answer = f"{result.note} {checked.text}"
+            result.note = in_language(AS_OF_NEWEST, language if translation else None).format(
+                date=f"{passages[0].article.published:%d %b %Y}")
+            result.answer = f"{result.note} {result.answer}"
+    if translation and result.abstained:
+        result.answer = in_language(result.answer, language)
     if result.abstained:
         result.closest = closest_passages(passages)
     timings["total_s"] = time.perf_counter() - started

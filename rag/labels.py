@@ -17,6 +17,30 @@ DONT_KNOW_REPLY = re.compile(
 ABSTENTION = "The articles here don't say."
 NO_TIMELINE = "The articles here give no dated events about this."
 UNCLEAR = "The articles here don't clearly state this; the closest passages are listed with the sources."
+# Shown when a translated answer keeps some sentences in English (rag/translate.py).
+KEPT_IN_ENGLISH = ("Some sentences are shown in English: their translation did not keep every name, number, date or "
+                   "negation of the checked sentence.")
+AS_OF_NEWEST = "As of the newest article here ({date}):"  # before an answer to a "last"/"latest" question
+# The same texts for a question asked in French, German or Spanish (rag/translate.py answers it in its language);
+# in other languages they are shown in English.
+TRANSLATED_LABELS = {
+    "fr": {ABSTENTION: "Les articles ici ne le disent pas.",
+           UNCLEAR: "Les articles ici ne l'indiquent pas clairement ; les passages les plus proches sont listés avec "
+                    "les sources.",
+           AS_OF_NEWEST: "D'après l'article le plus récent ici ({date}) :"},
+    "de": {ABSTENTION: "Die Artikel hier sagen es nicht.",
+           UNCLEAR: "Die Artikel hier sagen das nicht eindeutig; die nächstliegenden Passagen stehen bei den Quellen.",
+           AS_OF_NEWEST: "Laut dem neuesten Artikel hier ({date}):"},
+    "es": {ABSTENTION: "Los artículos de aquí no lo dicen.",
+           UNCLEAR: "Los artículos de aquí no lo dicen con claridad; los pasajes más cercanos aparecen con las "
+                    "fuentes.",
+           AS_OF_NEWEST: "Según el artículo más reciente de aquí ({date}):"},
+}
+
+
+def in_language(label: str, language: str | None) -> str:
+    """`label` in `language` where Dateline has it, else as it is."""
+    return TRANSLATED_LABELS.get(language or "", {}).get(label, label)
 
 _PUBLISHED = ", published "
 _UNKNOWN_DATE = "an unknown date"

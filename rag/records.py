@@ -38,6 +38,8 @@ class AnswerSentence(BaseModel):
     text: str
     citations: list[int] = Field(default_factory=list)
     verified: bool = False
+    # The English sentence the verifier checked, when `text` is its translation into the question's language.
+    original: str | None = None
 
 
 class TimelineItem(BaseModel):

@@ -62,10 +62,13 @@ def retrieve(
     settings,
     as_of: date | None = None,
     published: tuple[date | None, date | None] = (None, None),
+    as_written: str | None = None,
 ) -> list[Retrieved]:
     """Up to `settings.top_k * CANDIDATES_PER_SOURCE` chunks the manifest vouches for, best first.
 
-    `published` is a (from, to) publication date filter the user set; both ends are inclusive.
+    `published` is a (from, to) publication date filter the user set; both ends are inclusive. `as_written` is the
+    question in the words it was asked in, when `question` is its translation: the lexical search reads both, since
+    a translation may respell the names the articles use ("Pjöngjang" read as another place).
     """
     n = settings.top_k * CANDIDATES_PER_SOURCE
     latest = min((d for d in (as_of, published[1]) if d), default=None)
@@ -74,7 +77,7 @@ def retrieve(
     min_day = earliest.toordinal() if earliest else None
     vector = embedder_for(settings).embed_question(question)
     dense = store.dense_search(vector, n, min_day, max_day)
-    lexical = store.lexical_search(question, n * 2)
+    lexical = store.lexical_search(f"{question} {as_written}" if as_written else question, n * 2)
     fused: dict[str, float] = {}
     for hits in (dense, lexical):
         for rank, hit in enumerate(hits):

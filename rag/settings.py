@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     context_window: int = Field(2048, ge=256, le=32768, description="llama.cpp context size in tokens.")
     second_reading: bool = Field(True, description="Have the LLM re-read each cited span alone and withdraw the ✓ "
                                  "when it answers with another date, number, name or place (costs ~1 s per answer).")
+    translate_questions: bool = Field(
+        True, description="Answer a question asked in another language than the articles' (French, German, Spanish, "
+        "...) by having the LLM translate it for retrieval and verification, and translate the checked answer back "
+        "(~2-3 s per question and per answer sentence with the default model).")
     concurrent_questions: int = Field(
         4, ge=1, le=64, description="Questions the chat page answers at once, from different sessions. In-process "
         "llama.cpp still writes one answer at a time (the others retrieve and verify meanwhile); an LLM server with "

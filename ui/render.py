@@ -14,6 +14,9 @@ from rag.records import Answer, Citation
 from rag.verify import with_markers
 
 
+CHECKED_IN_ENGLISH = "Checked in English:"  # before the sentence a translated one was verified as
+
+
 def citation_label(citation: Citation) -> str:
     return f"{citation.outlet or citation.title}, {_when(citation.published)} — {citation.source}"
 
@@ -35,6 +38,7 @@ def answer_to_terminal(answer: Answer) -> Group:
                 body.append(sentence.text + " ", style="dim")
                 body.append("(unverified) ", style="bold red")
         lines.append(body)
+        lines += [Text(f"  {CHECKED_IN_ENGLISH} {s.original}", style="dim") for s in answer.sentences if s.original]
     if answer.citations:
         lines += _terminal_sources("Sources", answer.citations, "italic")
     if answer.closest:
@@ -95,6 +99,9 @@ def answer_to_html(answer: Answer, turn: int) -> str:
         end = text[-1] if text[-1] in ".!?" else ""
         links = "".join(" " + _cite_link(turn, n) for n in sentence.citations)
         body = escape_text(text[: len(text) - len(end)]) + links + escape_text(end)
+        if sentence.original:  # a translation: the sentence the verifier checked is one hover away
+            body = (f'<span class="dl-translated" title="{CHECKED_IN_ENGLISH} {escape_text(sentence.original)}">'
+                    f"{body}</span>")
         if sentence.verified:
             parts.append(body)
         else:

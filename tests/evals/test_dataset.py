@@ -39,6 +39,7 @@ def test_unknown_fields_warn_but_load(tmp_path):
         ([{**GOOD, "answers": []}], "answers is empty"),
         ([{**GOOD, "type": "opinion"}], "field 'type'"),
         ([{**GOOD, "as_of": "June 2024"}], "field 'as_of'"),
+        ([{**GOOD, "language": "fr", "translation_of": "q9"}], "translation_of 'q9' is not a question of this file"),
     ],
 )
 def test_bad_datasets_are_refused_with_the_reason(tmp_path, records, message):
@@ -57,6 +58,7 @@ def test_public_sets_are_big_enough_and_grounded_in_their_corpus(name, corpus, m
     articles = _articles(corpus)
     assert len(questions) >= minimum
     assert {q.type for q in questions} == {"factoid", "temporal", "multi", "unanswerable", "timeline"}
+    assert {q.language for q in questions} == {"en", "fr", "de", "es"}  # 2 each: the same questions, translated
     for q in questions:
         assert set(q.sources) <= set(articles), q.id
         for quote in q.evidence:  # every evidence quote is really in one of its sources' cleaned text
@@ -98,3 +100,15 @@ def test_the_news_corpus_is_dated_varied_and_its_test_split_is_marked_held_out()
     for split in (dev, test):
         assert sum(1 for q in split if q.answers and q.answers[0] in ("yes", "no")) >= 4
         assert sum(1 for q in split if any(isinstance(a, list) for a in q.answers)) >= 1  # "each said" questions
+
+
+@pytest.mark.parametrize("name", ["sample", "seeds", "news-dev", "news-test"])
+def test_every_non_timeline_question_has_one_translation_for_the_language_benchmark(name):
+    import json
+
+    questions = {q.id: q for q in load_dataset(DATASETS / f"{name}.jsonl") if q.language == "en"}
+    lines = (DATASETS.parent / "translations" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    translations = [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
+    assert [t["id"] for t in translations] == [q.id for q in questions.values() if q.type != "timeline"]
+    assert {t["language"] for t in translations} == {"fr", "de", "es"}
+    assert all(t["question"] != questions[t["id"]].question for t in translations)

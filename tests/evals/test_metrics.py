@@ -87,3 +87,17 @@ def test_a_timeline_is_scored_on_its_events_and_their_dates():
                                                    "abstained": False, "latency_s": 0.1, "retrieved": [],
                                                    "sentences": []})
     assert scores["timeline"]["date_accuracy"] == 0.5 and scores["verified_wrong"] and scores["correct"]
+
+
+def test_translated_questions_are_summarised_beside_their_english_originals():
+    from evals.metrics import ENGLISH_ORIGINALS, NON_ENGLISH
+
+    english = EvalQuestion(id="q1", question="When?", answers=["July 2000"])
+    french = EvalQuestion(id="q1-fr", question="Quand ?", answers=["July 2000", "juillet 2000"], language="fr",
+                          translation_of="q1")
+    other = EvalQuestion(id="q2", question="Who?", answers=["Kim"])
+    scores = [score_question(english, _result("In July 2000.")), score_question(french, _result("En juillet 2000.")),
+              score_question(other, _result("Nobody.", abstained=True, sentences=[]))]
+    summary = summarise_by_type([english, french, other], scores)
+    assert summary[NON_ENGLISH]["n"] == 1 and summary[NON_ENGLISH]["accuracy"] == 1.0
+    assert summary[ENGLISH_ORIGINALS]["n"] == 1 and summary["overall"]["n"] == 3

@@ -8,7 +8,7 @@ import pytest
 
 from rag.chat import QuestionError, answer_events, ask, AnswerEvent, SourcesEvent, TokenEvent
 from rag.generate import INSTRUCTIONS
-from rag.labels import ABSTENTION, SECOND_READING_DIFFERS, UNCLEAR
+from rag.labels import ABSTENTION, KEPT_IN_ENGLISH, SECOND_READING_DIFFERS, UNCLEAR
 
 QUESTION = "When did Putin last visit Pyongyang?"
 
@@ -184,3 +184,61 @@ def test_a_timeline_question_is_answered_from_the_stored_events_without_asking_t
     assert answer.timeline and all(item.day >= date(2023, 1, 1) for item in answer.timeline)
     assert [s.text for s in answer.sentences] == [f"{i.date}{' (planned)' if i.planned else ''}: {i.text}"
                                                   for i in answer.timeline]
+
+
+FRENCH = "Quand Poutine a-t-il visité Pyongyang pour la dernière fois ?"
+
+
+def test_a_french_question_is_answered_in_english_checked_and_shown_in_french(seeds_index, scripted_llm):
+    """Dateline's own flow, with the scripted LLM: translate the question, answer and verify it in English, then
+    translate the checked sentence back, which keeps its ✓ because it states the same date and names."""
+    settings, store = seeds_index
+    scripted_llm.reply(QUESTION, "Putin last visited Pyongyang in July 2000 [1].", "July 2000",
+                       "Poutine s'est rendu à Pyongyang pour la dernière fois en juillet 2000.")
+    answer = ask(FRENCH, store, settings, llm_spec="scripted")
+    assert answer.question_language == "fr" and answer.understood_as == QUESTION and not answer.warnings
+    assert f"Question: {QUESTION}" in scripted_llm.prompts[1]  # the model answers the English question
+    sentence = answer.sentences[0]
+    assert sentence.verified and sentence.original == "Putin last visited Pyongyang in July 2000."
+    assert sentence.text.startswith("Poutine s'est rendu")
+    assert "visited Pyongyang in July 2000" in answer.citations[0].text  # the span as the article writes it
+    assert answer.answer.startswith("D'après l'article le plus récent ici (") and "juillet 2000 [1]." in answer.answer
+    assert "translate_s" in answer.timings
+
+
+def test_a_translation_that_changes_the_date_is_not_shown_the_english_sentence_is(seeds_index, scripted_llm):
+    settings, store = seeds_index
+    scripted_llm.reply(QUESTION, "Putin last visited Pyongyang in July 2000 [1].", "July 2000",
+                       "Poutine s'est rendu à Pyongyang pour la dernière fois en septembre 2023.")
+    answer = ask(FRENCH, store, settings, llm_spec="scripted")
+    sentence = answer.sentences[0]
+    assert sentence.verified and sentence.text == "Putin last visited Pyongyang in July 2000." and not sentence.original
+    assert answer.warnings == [KEPT_IN_ENGLISH] and "September" not in answer.answer
+
+
+def test_an_abstention_is_said_in_the_question_language(seeds_index, scripted_llm):
+    settings, store = seeds_index
+    scripted_llm.reply(QUESTION, "I don't know.")
+    answer = ask(FRENCH, store, settings, llm_spec="scripted")
+    assert answer.abstained and answer.answer == "Les articles ici ne le disent pas." and answer.closest
+
+
+def test_with_translation_off_the_question_is_asked_as_written_with_a_warning(seeds_index, scripted_llm):
+    settings, store = seeds_index
+    answer = ask(FRENCH, store, settings.model_copy(update={"translate_questions": False}), llm_spec="scripted")
+    assert answer.question == FRENCH and answer.understood_as is None and scripted_llm.prompts == []
+    assert answer.abstained and answer.reason.startswith("no article here mentions")  # French words: as before
+    assert answer.warnings and "'fr'" in answer.warnings[0]
+
+
+@pytest.mark.slow
+def test_the_headline_question_in_french_is_july_2000_or_an_abstention(seeds_index):
+    """The real default model translates, answers and translates back: what must hold on any machine is an
+    abstention or July 2000 ("juillet 2000" once translated), cited to a span that says July 2000."""
+    settings, store = seeds_index
+    answer = ask(FRENCH, store, settings)
+    assert answer.understood_as and answer.question_language == "fr"
+    if not answer.abstained:
+        verified = " ".join(s.original or s.text for s in answer.sentences if s.verified)
+        assert "July 2000" in verified and any("July 2000" in c.text for c in answer.citations), answer
+        assert "September" not in verified and "septembre" not in answer.answer, answer

@@ -132,3 +132,18 @@ def test_a_timeline_question_is_shown_as_a_timeline_whose_citations_open_their_p
     expect(card).to_have_class(re.compile(r"\bdl-open\b"))
     marked = card.locator("mark").inner_text()
     assert marked and marked in first_event, (marked, first_event)  # the event is the sentence it cites
+
+
+def test_a_french_question_is_translated_and_answered_in_french_or_abstains_in_french(page):
+    """What holds with any model (here the tiny smollm2-135m): the page says how it understood the question, and
+    what it shows in French is either a translated sentence (its checked English sentence on hover) or the French
+    abstention; a translation that changed a fact would be shown in English with a warning."""
+    _ask(page, "Quand Poutine a-t-il visité Pyongyang pour la dernière fois ?")
+    turn = page.locator("#dl-chat .dl-understood").last
+    expect(turn).to_contain_text("Understood as:")
+    chat = page.locator("#dl-chat").inner_html()
+    translated = page.locator("#dl-chat .dl-translated")
+    if translated.count():
+        assert translated.last.get_attribute("title").startswith("Checked in English: ")
+    else:
+        assert "Les articles ici" in chat or "shown in English" in chat, chat[-2000:]

@@ -95,3 +95,19 @@ def test_a_timeline_renders_as_a_table_its_text_inert_in_the_page_and_the_termin
     console.print(answer_to_terminal(answer))
     shown = console.export_text()
     assert "[bold]" in shown and "19 Jun 2024" in shown and "(planned)" in shown  # article text is never markup
+
+
+def test_a_translated_sentence_shows_the_english_sentence_it_was_checked_as():
+    from rich.console import Console
+
+    from ui.render import answer_to_terminal
+
+    original = "Putin last visited Pyongyang in July 2000 <b>."
+    answer = Answer(question="q", answer="x", sentences=[AnswerSentence(
+        text="Poutine s'est rendu à Pyongyang en juillet 2000.", citations=[1], verified=True, original=original)])
+    rendered = answer_to_html(answer, turn=1)
+    assert rendered.startswith(f'<span class="dl-translated" title="Checked in English: {escape_text(original)}">')
+    assert "juillet 2000 <a" in rendered and "<b>" not in rendered
+    console = Console(width=200, record=True)
+    console.print(answer_to_terminal(answer))
+    assert f"Checked in English: {original}" in console.export_text()
