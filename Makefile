@@ -17,7 +17,7 @@ export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
 .PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale \
-	bench-readers bench-timeline
+	bench-readers bench-timeline bench-languages
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -121,6 +121,12 @@ bench-query: models
 # per timeline, per split (~1 min, no LLM); writes bench-results/timeline.json.
 bench-timeline: install
 	$(BIN)/python -m evals.bench_timeline --out bench-results/timeline.json
+
+# Questions in French, German and Spanish: retrieval hit@3 of the public questions' translations (English original,
+# as written, translated by the LLM), then the sets' non-English questions answered with translation on and off beside
+# their originals, per split (~40 min, the default model); writes bench-results/languages.json.
+bench-languages: install models
+	$(BIN)/python -m evals.bench_languages --out bench-results/languages.json
 
 # The verifier alone on 1,276 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
 # accepted, per class and split (~1 min); writes bench-results/verify.json.
