@@ -124,7 +124,7 @@ bench-timeline: install
 
 # Questions in French, German and Spanish: retrieval hit@3 of the public questions' translations (English original,
 # as written, translated by the LLM), then the sets' non-English questions answered with translation on and off beside
-# their originals, per split (~40 min, the default model); writes bench-results/languages.json.
+# their originals, per split (~45 min, the default model); writes bench-results/languages.json.
 bench-languages: install models
 	$(BIN)/python -m evals.bench_languages --out bench-results/languages.json
 

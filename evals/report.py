@@ -26,9 +26,18 @@ def _fmt(value) -> str:
     return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def metrics_table(metrics: dict) -> Table:
-    groups = list(metrics)
-    table = Table("metric", *groups, title="Dateline eval")
+def metrics_tables(metrics: dict) -> list[Table]:
+    """The terminal's tables: overall and per type, then, when the set has translated questions, those beside their
+    English originals (one table with every group is too wide for a terminal)."""
+    languages = [g for g in (NON_ENGLISH, ENGLISH_ORIGINALS) if g in metrics]
+    tables = [_table([g for g in metrics if g not in languages], metrics, "Dateline eval")]
+    if languages:
+        tables.append(_table(languages, metrics, "Questions in other languages"))
+    return tables
+
+
+def _table(groups: list[str], metrics: dict, title: str) -> Table:
+    table = Table("metric", *groups, title=title)
     table.add_row("questions", *[str(metrics[g]["n"]) for g in groups])
     for name in METRICS:
         table.add_row(name, *[_fmt(metrics[g].get(name)) for g in groups])

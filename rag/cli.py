@@ -464,7 +464,7 @@ def eval_run(
     missing = [flag for flag, value in (("--dataset", dataset), ("--corpus", corpus), ("--out", out)) if not value]
     if missing:
         raise SettingsError(f"dateline eval needs {', '.join(missing)} (see `dateline eval --help`)")
-    from evals.report import metrics_table, misses_line
+    from evals.report import metrics_tables, misses_line
     from evals.runner import run_eval
 
     settings = load_settings(llm=llm, top_k=top_k, llm_base_url=llm_base_url)
@@ -477,7 +477,8 @@ def eval_run(
     else:
         run = run_eval(dataset, corpus, out, settings, llm, limit, judge, _warn,
                        lambda done, total: err.print(f"{done}/{total}") if done % 10 == 0 or done == total else None)
-    console.print(metrics_table(run.summary["metrics"]))
+    for table in metrics_tables(run.summary["metrics"]):
+        console.print(table)
     console.print(misses_line(run.summary))
     console.print(f"wrote {out}/results.jsonl, summary.json, report.md, report.html")
     accuracy = run.summary["metrics"]["overall"]["accuracy"]

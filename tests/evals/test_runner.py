@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from evals.metrics import ENGLISH_ORIGINALS, NON_ENGLISH
 from evals.runner import run_eval
 from tests.conftest import ROOT, SAMPLE, SEEDS, invoke_cli
 
@@ -99,7 +100,7 @@ def test_min_accuracy_fails_the_command_and_a_rerun_reuses_the_index(tmp_path, s
 def extractive_seeds_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "run"
     result = invoke_cli("eval", "--dataset", str(DATASETS / "seeds.jsonl"), "--corpus", str(SEEDS), "--out", str(out),
-                        "--llm", "extractive", "--min-accuracy", "0.55")
+                        "--llm", "extractive", "--min-accuracy", "0.45")
     assert result.exit_code == 0, result.stderr
     assert "accuracy" in result.stdout and "faithfulness" in result.stdout
     return out
@@ -109,13 +110,14 @@ def extractive_seeds_run(tmp_path_factory):
 def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
     out = extractive_seeds_run
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(lines) == 27 and all(RESULT_FIELDS <= set(line) for line in lines)
+    assert len(lines) == 33 and all(RESULT_FIELDS <= set(line) for line in lines)
     assert all({"n", "source", "title", "published", "text", "start", "end"} <= set(c)
                for line in lines for c in line["citations"])
     summary = json.loads((out / "summary.json").read_text())
-    assert set(summary["metrics"]) == {"overall", "factoid", "temporal", "multi", "unanswerable", "timeline"}
+    assert set(summary["metrics"]) == {"overall", "factoid", "temporal", "multi", "unanswerable", "timeline",
+                                       NON_ENGLISH, ENGLISH_ORIGINALS}
     assert summary["metrics"]["timeline"]["event_precision"] is not None
-    assert summary["metrics"]["overall"]["accuracy"] >= 0.55
+    assert _english_accuracy(summary["metrics"]) >= 0.55
     assert "| accuracy |" in (out / "report.md").read_text()
     report = (out / "report.html").read_text()
     assert report.count("<svg") >= 10 and "seeds-01" in report
@@ -125,7 +127,15 @@ def test_a_run_writes_results_summary_and_both_reports(extractive_seeds_run):
 def test_extractive_floor_on_the_sample_set(tmp_path):
     run = run_eval(DATASETS / "sample.jsonl", [SAMPLE], tmp_path / "run", _settings(), "extractive")
     overall = run.summary["metrics"]["overall"]
-    assert overall["accuracy"] >= 0.58 and overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
+    assert _english_accuracy(run.summary["metrics"]) >= 0.58
+    assert overall["hit@5"] >= 0.9 and overall["faithfulness"] == 1.0
+
+
+def _english_accuracy(metrics: dict) -> float:
+    """Accuracy over the English questions: extractive has no LLM to translate the others with, so they abstain
+    (with a warning), as they did before questions in other languages were answered."""
+    overall, other = metrics["overall"], metrics[NON_ENGLISH]
+    return round((overall["accuracy"] * overall["n"] - other["accuracy"] * other["n"]) / (overall["n"] - other["n"]), 3)
 
 
 @pytest.mark.slow
