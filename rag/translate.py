@@ -61,10 +61,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class Translation:
-    """A question to answer in `answer_language` instead of `language`, the language it was asked in."""
+    """A question asked in `language`, to be answered in English."""
 
     language: str
-    answer_language: str
     question: str  # the translated question, the one retrieval and the verifier read
     seconds: float
 
@@ -92,7 +91,7 @@ def translate_question(question: str, language: str, llm) -> Translation | None:
     translated = _chat(llm, QUESTION_INSTRUCTIONS.format(language=name), QUESTION_EXAMPLES, question)
     if not translated or translated.lower() == question.lower():
         return None
-    return Translation(language, ANSWER_LANGUAGE, translated, time.perf_counter() - started)
+    return Translation(language, translated, time.perf_counter() - started)
 
 
 def translate_sentences(sentences: list[AnswerSentence], language: str, llm) -> int:
