@@ -117,6 +117,20 @@ def _store(settings: Settings):
     return open_store(settings)
 
 
+def _store_to_answer_from(settings: Settings):
+    """The store, refused when it holds no article: there is nothing to answer from yet."""
+    store = _store(settings)
+    if store.article_count() == 0:
+        raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
+    return store
+
+
+def _print_json_error(exc: Exception) -> None:
+    """With --json, the result says what went wrong, on stdout like an answer (the one-line error still goes to
+    stderr)."""
+    print(json.dumps({"error": str(exc), "error_kind": _error_kind(exc)}, ensure_ascii=False))
+
+
 def _plain_ingest_progress(kind: str, done: int, total: int) -> None:
     """Progress as plain lines where stderr is not a terminal: every 100 files, and each embedded batch."""
     if kind == "chunks" or done % 100 == 0 and done:
@@ -234,16 +248,14 @@ def ask(
     try:
         settings = load_settings(data_dir=data_dir, chroma_url=chroma_url, llm=llm, top_k=top_k,
                                  llm_base_url=llm_base_url)
-        store = _store(settings)
+        store = _store_to_answer_from(settings)
         when = parse_day(as_of, "--as-of")
         window = (parse_day(since, "--since"), parse_day(until, "--until"))
-        if store.article_count() == 0:
-            raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
         with err.status("Thinking…", spinner="dots") if err.is_terminal and not as_json else nullcontext():
             answer = run_ask(question, store, settings, when, published=window)
     except USER_ERRORS as exc:
-        if as_json:  # the result says what happened, on stdout like an answer
-            print(json.dumps({"error": str(exc), "error_kind": _error_kind(exc)}, ensure_ascii=False))
+        if as_json:
+            _print_json_error(exc)
         raise
     if as_json:
         print(json.dumps(answer.to_public_json(), ensure_ascii=False))
@@ -273,13 +285,11 @@ def timeline_command(
         bounds = parse_day(since, "--since"), parse_day(until, "--until")
         when = parse_day(as_of, "--as-of")
         topic = check_question(topic)
-        store = _store(settings)
-        if store.article_count() == 0:
-            raise StoreError(f"the index at {settings.index_dir} is empty: run `dateline ingest PATH` first")
+        store = _store_to_answer_from(settings)
         answer = timeline(topic, store, settings, when, since=bounds[0], until=bounds[1])
     except USER_ERRORS as exc:
         if as_json:
-            print(json.dumps({"error": str(exc), "error_kind": _error_kind(exc)}, ensure_ascii=False))
+            _print_json_error(exc)
         raise
     if as_json:
         print(json.dumps({"topic": topic, "items": [item.to_public_json() for item in answer.timeline],
