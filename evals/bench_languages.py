@@ -113,7 +113,7 @@ def answers(split: str, scratch: Path) -> dict:
         foreign = [q for q in questions if q.language != "en"]
         originals = {q.translation_of for q in foreign}
         with_originals = [q for q in questions if q.language != "en" or q.id in originals]
-        out = scratch / f"run-{name}"
+        out = scratch / f"run-{corpus.name}"  # one index per corpus: news-dev and news-test share data/news
         alone = [q.model_copy(update={"translation_of": None}) for q in foreign]  # their originals are not asked
         for translate, chosen in ((True, with_originals), (False, alone)):
             subset = scratch / f"{name}-languages.jsonl"

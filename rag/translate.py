@@ -22,8 +22,8 @@ from llama_index.core.llms import ChatMessage, MessageRole
 from rapidfuzz import fuzz
 
 from index.language import LANGUAGE_NAMES
-from index.lexicon import GRAMMATICAL_NEGATIONS, MONTH_NUMBERS, NUMBER_WORDS
-from rag.facts import facts_of
+from index.lexicon import GRAMMATICAL_NEGATIONS, MONTH_NUMBERS
+from rag.facts import facts_of, number_value
 from rag.records import AnswerSentence
 
 log = logging.getLogger(__name__)
@@ -128,8 +128,8 @@ def _fold(text: str) -> str:
 
 def _numbers(text: str, language: str) -> list[str]:
     found = [re.sub(r"[.,]", "", match.rstrip(".,")) for match in _NUMBER.findall(text)]
-    if language == "en":  # "three ministers" is checked as 3; "one" is mostly a pronoun
-        found += [str(NUMBER_WORDS[w]) for w in _fold(text).split() if w in NUMBER_WORDS and w not in ("one", "zero")]
+    if language == "en":  # "three ministers" is checked as 3, as the verifier reads it (not "one", a pronoun)
+        found += [value for word in _WORD.findall(_fold(text)) if (value := number_value(word)) and value.isdigit()]
     return sorted(found)
 
 
