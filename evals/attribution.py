@@ -9,6 +9,7 @@ The causes, in the order they are decided (the first that applies):
 - model_abstained: the answer was in the prompt and the model said the sources do not answer;
 - model_wrong: the answer was in the prompt, the model said something else, and the verifier caught it.
 
+A conflict question shown with only some of its sides is missed for one_side_shown (it silently chose).
 A timeline question has causes of its own: retrieval_miss (no article its gold events come from was retrieved), then
 timeline_off_topic (too few of its items are gold events) or timeline_incomplete (too few gold events are listed).
 """
@@ -16,11 +17,11 @@ timeline_off_topic (too few of its items are gold events) or timeline_incomplete
 from __future__ import annotations
 
 from evals.dataset import EvalQuestion
-from evals.metrics import TIMELINE_PASS, alias_match
+from evals.metrics import TIMELINE_PASS, alias_match, sides_stated
 from rag.labels import DONT_KNOW_REPLY
 
 CAUSES = ("wrong_answer", "verifier_rejected", "retrieval_miss", "composition_miss", "model_abstained", "model_wrong",
-          "timeline_off_topic", "timeline_incomplete")
+          "one_side_shown", "timeline_off_topic", "timeline_incomplete")
 
 
 def answer_in(text: str, question: EvalQuestion) -> bool:
@@ -37,9 +38,12 @@ def miss_cause(question: EvalQuestion, result: dict, prompt_sources: str) -> str
     if question.type == "timeline":
         return _timeline_miss(question, result)
     if not result["abstained"]:
+        if question.type == "conflict" and sides_stated(" ".join(s["text"] for s in result["sentences"]), question):
+            return "one_side_shown"
         return "wrong_answer"
     model_answer = (result.get("model_answer") or "").strip()
-    if model_answer and alias_match(model_answer, question.answers):
+    if model_answer and (sides_stated(model_answer, question) == len(question.sides) if question.type == "conflict"
+                         else alias_match(model_answer, question.answers)):
         return "verifier_rejected"
     retrieved = {r["source"] for r in result.get("retrieved", [])}
     if question.sources and not retrieved & set(question.sources):

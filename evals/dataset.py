@@ -1,14 +1,18 @@
 """Eval datasets: JSONL, one question per line, in the contract every eval set (public or unseen) follows.
 
 {"id", "question", "answers": [aliases], "evidence": [quotes, optional], "sources": [article ids],
- "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable" | "timeline",
- "events": [gold events, timeline questions only], "language": ISO 639-1 code (default "en"),
+ "as_of": "YYYY-MM-DD" (optional), "type": "factoid" | "temporal" | "multi" | "unanswerable" | "timeline" |
+ "conflict", "events": [gold events, timeline questions only], "sides": [gold sides, conflict questions only],
+ "language": ISO 639-1 code (default "en"),
  "translation_of": id of the English question this one translates (optional)}
 
 An alias is a phrase, or a list of phrases that must all appear ("what did X and Y each say": ["12", "19"]).
 A timeline question has no answers; its gold is every dated event the articles report about its topic (within the
 period the question names): {"date": "YYYY-MM-DD" | "YYYY-MM" | "YYYY" (as precisely as the text gives it),
 "what": "...", "evidence": [{"source": article id, "quote": verbatim text stating it}]}.
+A conflict question asks for a fact on which the sources disagree (two outlets give different figures for one event,
+or one report gives two versions); it has no answers either: its gold is each side, {"answers": [aliases], "source":
+article id, "quote": verbatim text stating it}, and the answer must state every side, each cited to its own source.
 A question in another language ("language": "fr") that translates a question of the same file says which
 ("translation_of"), so a report can set its accuracy beside the original's; its answers hold both the original
 aliases and their forms in its language ("juillet 2000").
@@ -25,9 +29,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from index.loaders import json_lines
 
-QuestionType = Literal["factoid", "temporal", "multi", "unanswerable", "timeline"]
+QuestionType = Literal["factoid", "temporal", "multi", "unanswerable", "timeline", "conflict"]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
-FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type", "events", "language", "translation_of"}
+FIELDS = {"id", "question", "answers", "evidence", "sources", "as_of", "type", "events", "language", "translation_of",
+          "sides"}
 
 
 class DatasetError(ValueError):
@@ -47,6 +52,14 @@ class GoldEvent(BaseModel):
     evidence: list[EventQuote] = Field(min_length=1)
 
 
+class GoldSide(BaseModel):
+    """One side of a disagreement: the value one source gives (its aliases) and the text of that source stating it."""
+
+    answers: list[str] = Field(min_length=1)
+    source: str
+    quote: str
+
+
 class EvalQuestion(BaseModel):
     id: str
     question: str
@@ -56,6 +69,7 @@ class EvalQuestion(BaseModel):
     as_of: date | None = None
     type: QuestionType = "factoid"
     events: list[GoldEvent] = Field(default_factory=list)
+    sides: list[GoldSide] = Field(default_factory=list)
     language: str = Field("en", pattern=r"^[a-z]{2}$")
     translation_of: str | None = None
 
@@ -88,7 +102,9 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
             raise DatasetError(f"{path}:{number}: an unanswerable question must have answers: []")
         if question.type == "timeline" and (question.answers or not question.events):
             raise DatasetError(f"{path}:{number}: a timeline question has answers: [] and its gold in events")
-        if question.type not in ("unanswerable", "timeline") and not question.answers:
+        if question.type == "conflict" and (question.answers or len(question.sides) < 2):
+            raise DatasetError(f"{path}:{number}: a conflict question has answers: [] and its gold in two or more sides")
+        if question.type not in ("unanswerable", "timeline", "conflict") and not question.answers:
             raise DatasetError(f"{path}:{number}: answers is empty; use type \"unanswerable\" for such questions")
         seen[question.id] = number
         questions.append(question)

@@ -128,14 +128,37 @@ def score_timeline(question: EvalQuestion, result: dict) -> dict:
     }
 
 
+def sides_stated(text: str, question: EvalQuestion) -> int:
+    """How many of a conflict question's sides `text` states (one of each side's aliases, as a whole phrase)."""
+    return sum(alias_match(text, side.answers) for side in question.sides)
+
+
+def sides_cited(question: EvalQuestion, result: dict) -> bool:
+    """Whether every side of a conflict question is in a verified sentence of the answer that cites that side's own
+    source: "The Kelmora Post said 4.2 million euros [1]; the Halden Business Journal said 4.5 million [2]"."""
+    if result["abstained"]:
+        return False
+    sources = {c["n"]: c["source"] for c in result.get("citations", [])}
+    return all(any(s["verified"] and alias_match(s["text"], side.answers)
+                   and side.source in {sources.get(n) for n in s["citations"]}
+                   for s in result.get("sentences", []))
+               for side in question.sides)
+
+
 def score_question(question: EvalQuestion, result: dict, judged_correct: bool | None = None) -> dict:
-    """Scores of one answered question; `result` is its results.jsonl line."""
+    """Scores of one answered question; `result` is its results.jsonl line. A conflict question is correct when the
+    answer states every side; stating one side only is a miss (it silently chose), but not a verified wrong."""
     if question.type == "timeline":
         return _timeline_scores(question, result)
     claims = " ".join(s["text"] for s in result.get("sentences", [])) or result["answer"]
     abstained = result["abstained"]
     answerable = question.type != "unanswerable"
-    matched = answerable and not abstained and alias_match(claims, question.answers)
+    if question.type == "conflict":
+        stated = sides_stated(claims, question) if not abstained else 0
+        matched, found_none = stated == len(question.sides), stated == 0
+    else:
+        matched = answerable and not abstained and alias_match(claims, question.answers)
+        found_none = not matched
     correct = (not abstained and (matched or bool(judged_correct))) if answerable else abstained
     gold = set(question.sources)
     citations = result.get("citations", [])
@@ -146,7 +169,7 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
         "correct": correct,
         "shown": shown,
         # Shown with a verified sentence, and wrong (an unanswerable question answered is wrong): the promise broken.
-        "verified_wrong": shown and not correct and any(s["verified"] for s in sentences),
+        "verified_wrong": shown and not correct and found_none and any(s["verified"] for s in sentences),
         "f1": token_f1(claims, question.answers) if answerable and not abstained else 0.0,
         "abstained": abstained,
         "citations": len(citations),
@@ -156,6 +179,7 @@ def score_question(question: EvalQuestion, result: dict, judged_correct: bool | 
         "sentences": len(sentences) if not abstained else 0,
         "first_gold_rank": _first_gold_rank(result, gold),
         "latency_s": result["latency_s"],
+        **({"sides_cited": sides_cited(question, result)} if question.type == "conflict" else {}),
     }
 
 
@@ -227,6 +251,9 @@ def summarise(questions: list[EvalQuestion], scores: list[dict]) -> dict:
     }
     for k in (1, 3, 5):
         summary[f"hit@{k}"] = _mean([bool(s["first_gold_rank"] and s["first_gold_rank"] <= k) for s in with_gold])
+    conflicts = [s["sides_cited"] for s in scores if "sides_cited" in s]
+    if conflicts:
+        summary["sides_cited"] = _mean(conflicts)
     timelines = [s["timeline"] for s in scores if "timeline" in s]
     if timelines:
         summary.update(summarise_timelines(timelines))

@@ -45,3 +45,14 @@ def test_an_answered_unanswerable_question_is_a_wrong_answer():
 def test_counts_list_every_cause():
     counts = count_causes([{"miss": "retrieval_miss"}, {"miss": None}, {"miss": "retrieval_miss"}])
     assert list(counts) == list(CAUSES) and counts["retrieval_miss"] == 2 and sum(counts.values()) == 2
+
+
+def test_a_conflict_answer_giving_one_side_is_missed_for_that():
+    question = EvalQuestion(id="c", question="How much was Ravelstone fined?", answers=[], type="conflict", sides=[
+        {"answers": ["4.2 million"], "source": "post.md", "quote": "fined 4.2 million euros"},
+        {"answers": ["4.5 million"], "source": "journal.md", "quote": "a fine of 4.5 million euros"}])
+    result = {"score": {"correct": False}, "abstained": False, "answer": "Fined 4.2 million euros [1].",
+              "sentences": [{"text": "Fined 4.2 million euros.", "verified": True}]}
+    assert miss_cause(question, result, "") == "one_side_shown"
+    result["sentences"] = [{"text": "Fined 3 million euros.", "verified": True}]
+    assert miss_cause(question, result, "") == "wrong_answer"

@@ -38,6 +38,9 @@ def test_unknown_fields_warn_but_load(tmp_path):
         ([{**GOOD, "type": "unanswerable"}], "must have answers: \\[\\]"),
         ([{**GOOD, "answers": []}], "answers is empty"),
         ([{**GOOD, "type": "opinion"}], "field 'type'"),
+        ([{**GOOD, "type": "conflict"}], "a conflict question has answers: \\[\\] and its gold in two or more sides"),
+        ([{**GOOD, "answers": [], "type": "conflict", "sides": [{"answers": ["4.2"], "source": "a", "quote": "q"}]}],
+         "two or more sides"),
         ([{**GOOD, "as_of": "June 2024"}], "field 'as_of'"),
         ([{**GOOD, "language": "fr", "translation_of": "q9"}], "translation_of 'q9' is not a question of this file"),
     ],
@@ -57,12 +60,14 @@ def test_public_sets_are_big_enough_and_grounded_in_their_corpus(name, corpus, m
     questions = load_dataset(DATASETS / name)
     articles = _articles(corpus)
     assert len(questions) >= minimum
-    assert {q.type for q in questions} == {"factoid", "temporal", "multi", "unanswerable", "timeline"}
+    assert {"factoid", "temporal", "multi", "unanswerable", "timeline"} <= {q.type for q in questions}
     assert {q.language for q in questions} == {"en", "fr", "de", "es"}  # 2 each: the same questions, translated
     for q in questions:
         assert set(q.sources) <= set(articles), q.id
         for quote in q.evidence:  # every evidence quote is really in one of its sources' cleaned text
             assert any(quote in articles[s].text for s in q.sources), (q.id, quote)
+        for side in q.sides:  # a conflict's sides: each quote in the cleaned text of the article it names
+            assert " ".join(side.quote.split()) in " ".join(articles[side.source].text.split()), (q.id, side)
         for event in q.events:  # a timeline's gold events: each quote in the cleaned text of the article it names
             for quote in event.evidence:
                 assert " ".join(quote.quote.split()) in " ".join(articles[quote.source].text.split()), (q.id, quote)
@@ -96,6 +101,7 @@ def test_the_news_corpus_is_dated_varied_and_its_test_split_is_marked_held_out()
     assert (DATASETS / "news-test.jsonl").read_text().startswith("# news-test: HELD OUT. Report only")
     dev, test = load_dataset(DATASETS / "news-dev.jsonl"), load_dataset(DATASETS / "news-test.jsonl")
     assert len(dev) + len(test) >= 150 and not {q.id for q in dev} & {q.id for q in test}
+    assert sum(q.type == "conflict" for q in dev + test) >= 15
     assert not {q.question for q in dev if q.as_of} & {q.question for q in test if q.as_of}  # as-of groups stay whole
     for split in (dev, test):
         assert sum(1 for q in split if q.answers and q.answers[0] in ("yes", "no")) >= 4
@@ -104,11 +110,13 @@ def test_the_news_corpus_is_dated_varied_and_its_test_split_is_marked_held_out()
 
 @pytest.mark.parametrize("name", ["sample", "seeds", "news-dev", "news-test"])
 def test_every_non_timeline_question_has_one_translation_for_the_language_benchmark(name):
+    """Conflict questions came after the language benchmark's translations were written; they have none."""
     import json
 
     questions = {q.id: q for q in load_dataset(DATASETS / f"{name}.jsonl") if q.language == "en"}
     lines = (DATASETS.parent / "translations" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     translations = [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
-    assert [t["id"] for t in translations] == [q.id for q in questions.values() if q.type != "timeline"]
+    assert [t["id"] for t in translations] == [q.id for q in questions.values()
+                                                          if q.type not in ("timeline", "conflict")]
     assert {t["language"] for t in translations} == {"fr", "de", "es"}
     assert all(t["question"] != questions[t["id"]].question for t in translations)

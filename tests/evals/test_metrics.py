@@ -101,3 +101,24 @@ def test_translated_questions_are_summarised_beside_their_english_originals():
     summary = summarise_by_type([english, french, other], scores)
     assert summary[NON_ENGLISH]["n"] == 1 and summary[NON_ENGLISH]["accuracy"] == 1.0
     assert summary[ENGLISH_ORIGINALS]["n"] == 1 and summary["overall"]["n"] == 3
+
+
+def test_a_conflict_question_needs_every_side_each_cited_to_its_own_source():
+    question = EvalQuestion(id="c", question="How much was Ravelstone fined?", answers=[], type="conflict", sides=[
+        {"answers": ["4.2 million"], "source": "post.md", "quote": "fined 4.2 million euros"},
+        {"answers": ["4.5 million"], "source": "journal.md", "quote": "a fine of 4.5 million euros"}])
+    citations = [{"n": 1, "source": "post.md", "text": "fined 4.2 million euros"},
+                 {"n": 2, "source": "journal.md", "text": "a fine of 4.5 million euros"}]
+    both = [{"text": "It was fined 4.2 million euros.", "citations": [1], "verified": True},
+            {"text": "Another outlet says “a fine of 4.5 million euros”.", "citations": [2], "verified": True}]
+    scored = score_question(question, _result("x", citations=citations, sentences=both))
+    assert scored["correct"] and scored["sides_cited"] and not scored["verified_wrong"]
+    swapped = [{**both[0], "citations": [2]}, {**both[1], "citations": [1]}]  # both stated, each cited to the other
+    scored = score_question(question, _result("x", citations=citations, sentences=swapped))
+    assert scored["correct"] and not scored["sides_cited"]
+    one = score_question(question, _result("x", citations=citations, sentences=both[:1]))
+    assert not one["correct"] and not one["sides_cited"] and not one["verified_wrong"]  # it chose one: a miss
+    wrong = score_question(question, _result("It was fined 3 million euros.", citations=citations))
+    assert not wrong["correct"] and wrong["verified_wrong"]
+    summary = summarise_by_type([question, question], [scored, one])
+    assert summary["conflict"]["sides_cited"] == 0.0 and summary["overall"]["sides_cited"] == 0.0
