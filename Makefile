@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
-.PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale \
+.PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale bench-conflicts \
 	bench-readers bench-timeline bench-languages
 
 $(INSTALLED): pyproject.toml constraints.txt
@@ -127,6 +127,12 @@ bench-timeline: install
 # their originals, per split (~45 min, the default model); writes bench-results/languages.json.
 bench-languages: install models
 	$(BIN)/python -m evals.bench_languages --out bench-results/languages.json
+
+# Conflicting reports: the public conflict questions answered with the default preset, both sides cited with and
+# without the sides Dateline adds, and whether `dateline sources disagreements` lists the gold pair, per split
+# (~4 min); writes bench-results/conflicts.json.
+bench-conflicts: install models
+	$(BIN)/python -m evals.bench_conflicts --out bench-results/conflicts.json
 
 # The verifier alone on 1,276 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
 # accepted, per class and split (~1 min); writes bench-results/verify.json.

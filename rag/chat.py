@@ -18,6 +18,7 @@ from index.embed import embedder_for
 from index.language import question_language
 from index.store import Store
 from rag.compose import Passage, closest_passages, compose
+from rag.conflicts import add_other_sides
 from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
 from rag.labels import ABSTENTION, AS_OF_NEWEST, KEPT_IN_ENGLISH, in_language
@@ -153,6 +154,10 @@ def answer_events(
         timings["verify_s"] = time.perf_counter() - mark
         if reader is not None:
             timings["second_reading_s"] = reader.seconds
+        if settings.conflicting_reports:
+            mark = time.perf_counter()
+            add_other_sides(checked)
+            timings["other_sides_s"] = time.perf_counter() - mark
         result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
         result.answer, result.reason = checked.text, checked.reason
         if translation and not checked.abstained:

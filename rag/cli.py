@@ -301,7 +301,7 @@ def timeline_command(
     console.print(answer_to_terminal(answer))
 
 
-sources_app = typer.Typer(help="List indexed articles, or show one.")
+sources_app = typer.Typer(help="List indexed articles, show one, or list the facts they disagree on.")
 app.add_typer(sources_app, name="sources")
 
 
@@ -357,6 +357,37 @@ def sources_show(
     for chunk in chunks:
         console.print(f"\n[bold]{escape(chunk.id)}[/] [{chunk.start}:{chunk.end}]")
         console.print(chunk.text, markup=False)
+
+
+@sources_app.command("disagreements")
+@user_errors
+def sources_disagreements(
+    topic: Annotated[str, typer.Argument(help="What to compare the articles on, e.g. \"Serrat earthquake\".")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published by YYYY-MM-DD.")] = None,
+    data_dir: DataDir = None,
+    chroma_url: ChromaUrl = None,
+    as_json: AsJson = False,
+):
+    """The facts on which the articles about TOPIC disagree: pairs of sentences reporting one figure or date with
+    different values, each cited, and whether they were published together or one is a newer report."""
+    from rag.chat import check_question
+    from rag.conflicts import disagreements
+
+    try:
+        settings = load_settings(data_dir=data_dir, chroma_url=chroma_url)
+        when = parse_day(as_of, "--as-of")
+        topic = check_question(topic)
+        found = disagreements(topic, _store_to_answer_from(settings), settings, when)
+    except USER_ERRORS as exc:
+        if as_json:
+            _print_json_error(exc)
+        raise
+    if as_json:
+        print(json.dumps({"topic": topic, "disagreements": [d.to_public_json() for d in found]}, ensure_ascii=False))
+        return
+    from ui.render import disagreements_to_terminal
+
+    console.print(disagreements_to_terminal(topic, found))
 
 
 @app.command()

@@ -21,6 +21,13 @@ UNCLEAR = "The articles here don't clearly state this; the closest passages are 
 KEPT_IN_ENGLISH = ("Some sentences are shown in English: their translation did not keep every name, number, date or "
                    "negation of the checked sentence.")
 AS_OF_NEWEST = "As of the newest article here ({date}):"  # before an answer to a "last"/"latest" question
+# How an answer quotes a source that answers otherwise (rag/conflicts.py), by how the two relate in time.
+SIDE_LABELS = {
+    "differs": "{source} ({date}) reports otherwise: “{quote}”",
+    "newer": "A newer report, {source} ({date}), says: “{quote}”",
+    "earlier": "An earlier report, {source} ({date}), said: “{quote}”",
+}
+NO_DISAGREEMENTS = "The articles here about this do not report one figure or date with different values."
 # The same texts for a question asked in French, German or Spanish (rag/translate.py answers it in its language);
 # in other languages they are shown in English.
 TRANSLATED_LABELS = {

@@ -40,6 +40,9 @@ class AnswerSentence(BaseModel):
     verified: bool = False
     # The English sentence the verifier checked, when `text` is its translation into the question's language.
     original: str | None = None
+    # Set on a quoted sentence of another source that answers otherwise (rag/conflicts.py): "differs" (published at
+    # about the same time), "newer" or "earlier" (a change over time).
+    side: str | None = None
 
 
 class TimelineItem(BaseModel):
@@ -56,6 +59,20 @@ class TimelineItem(BaseModel):
     def to_public_json(self) -> dict:
         return {"date": self.date, "day": self.day.isoformat(), "precision": self.precision, "text": self.text,
                 "citations": self.citations, "planned": self.planned}
+
+
+class Disagreement(BaseModel):
+    """Two articles' sentences reporting one fact with different values (`dateline sources disagreements`): the
+    older first; "differs" when published at about the same time, "newer" when the second is a later report."""
+
+    kind: str  # "number" | "date"
+    relation: str  # "differs" | "newer"
+    similarity: float
+    sides: list[Citation]
+
+    def to_public_json(self) -> dict:
+        return {"kind": self.kind, "relation": self.relation, "similarity": self.similarity,
+                "sides": [c.to_public_json() for c in self.sides]}
 
 
 class RetrievedSource(BaseModel):

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     context_window: int = Field(2048, ge=256, le=32768, description="llama.cpp context size in tokens.")
     second_reading: bool = Field(True, description="Have the LLM re-read each cited span alone and withdraw the ✓ "
                                  "when it answers with another date, number, name or place (costs ~1 s per answer).")
+    conflicting_reports: bool = Field(
+        True, description="When another retrieved source answers the question with another date, number, name or "
+        "place, quote it after the answer, cited, and say whether it reports otherwise at the same time or is a newer "
+        "or earlier report.")
     translate_questions: bool = Field(
         True, description="Answer a question asked in another language than the articles' (French, German, Spanish, "
         "...) by having the LLM translate it for retrieval and verification, and translate the checked answer back "

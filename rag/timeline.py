@@ -119,6 +119,24 @@ def _group(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     return groups
 
 
+def articles_about(
+    topic: str,
+    store: Store,
+    settings,
+    as_of: date | None = None,
+    published: tuple[date | None, date | None] = (None, None),
+) -> dict[str, float]:
+    """The articles about a topic, most similar first, with their best similarity: up to `timeline_sources` of
+    them, each within ARTICLE_MARGIN of the best (a timeline, and the disagreements `dateline sources` lists)."""
+    wide = settings.model_copy(update={"top_k": settings.timeline_sources})
+    best: dict[str, float] = {}
+    for hit in retrieve(topic, store, wide, as_of, published):
+        best[hit.article.id] = max(best.get(hit.article.id, -1.0), hit.dense)
+    top = max(best.values(), default=0.0)
+    ranked = [(a, score) for a, score in sorted(best.items(), key=lambda kv: -kv[1]) if score >= top - ARTICLE_MARGIN]
+    return dict(ranked[:settings.timeline_sources])
+
+
 def timeline(
     question: str,
     store: Store,
@@ -134,14 +152,8 @@ def timeline(
     asked_since, asked_until = bounds_in(question, as_of or date.today())
     since, until = since or asked_since, until or asked_until
     topic = topic_of(question)
-    wide = settings.model_copy(update={"top_k": settings.timeline_sources})
-    retrieved = retrieve(topic, store, wide, as_of, published)
-    best: dict[str, float] = {}
-    for hit in retrieved:
-        best[hit.article.id] = max(best.get(hit.article.id, -1.0), hit.dense)
-    top = max(best.values(), default=0.0)
-    articles = [a for a, score in sorted(best.items(), key=lambda kv: -kv[1]) if score >= top - ARTICLE_MARGIN]
-    articles = articles[:settings.timeline_sources]
+    best = articles_about(topic, store, settings, as_of, published)
+    articles = list(best)
     found = store.events(articles)
     embedder = embedder_for(settings)
     topic_vector = embedder.embed_question(topic)

@@ -168,6 +168,15 @@ class Support:
     answers: bool  # the claim gives the kind of thing asked, bound to the question in this span
 
 
+@dataclass(frozen=True)
+class StatedAnswer:
+    """An article sentence (its offsets) that states an answer to the question, and that answer's key facts."""
+
+    start: int
+    end: int
+    keys: KeyFacts
+
+
 def _relative_words(relative: list[RelativeDate], start: int, end: int) -> list[str]:
     return [word for found in relative if start <= found.start and found.end <= end for word in tokens(found.label)]
 
@@ -178,7 +187,7 @@ class Verifier:
         self.question = question
         self.embedder = embedder
         self._articles: dict[int, _ArticleFacts] = {}
-        self._answers: dict[int, list[KeyFacts]] = {}
+        self._answers: dict[int, list[StatedAnswer]] = {}
         self._question_words = tokens(question.text)
         self._written_names: list[list[str]] = [tokens(f"{p.article.text} {p.article.title} {p.label()}")
                                                 for p in passages]
@@ -237,13 +246,14 @@ class Verifier:
         if published is None:
             return False
         given = key_facts(claim, self.question).stated
-        return any(not stated.stated <= given for m, passage in self.passages.items()
+        return any(not stated.keys.stated <= given for m, passage in self.passages.items()
                    if passage.article.published is not None and passage.article.published > published
-                   for stated in self._answers_in(m))
+                   for stated in self.answers_in(m))
 
-    def _answers_in(self, m: int) -> list[KeyFacts]:
-        """The key facts of each sentence of source m that states an answer about what the question asks, computed
-        once per answer (every claim of a "last" question is checked against them)."""
+    def answers_in(self, m: int) -> list[StatedAnswer]:
+        """Each sentence of source m that states an answer about what the question asks, with its key facts,
+        computed once per answer (every claim of a "last" question is checked against them, and rag/conflicts.py
+        looks in them for sources that give another answer)."""
         if m not in self._answers:
             text, sentences = self.passages[m].article.text, self._article(m).sentences
             found = []
@@ -251,9 +261,19 @@ class Verifier:
                 stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
                 if (stated.asked and not stated.empty and self._says_predicate_of(sentence, stated)
                         and self._coverage(sentences, i) >= MIN_SUPERSEDING_COVERAGE):
-                    found.append(stated)
+                    found.append(StatedAnswer(sentence.start, sentence.end, stated))
             self._answers[m] = found
         return self._answers[m]
+
+    def names_near(self, m: int, stated: StatedAnswer) -> bool:
+        """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW
+        before it or the article's title: another source's answer must be about the same people and places (the
+        Serrat earthquake's toll, not the Dunmore floods')."""
+        sentences = self._article(m).sentences
+        i = next(i for i, sentence in enumerate(sentences) if sentence.start == stated.start)
+        window = {w for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1] for w in sentence.words}
+        window |= set(tokens(self.passages[m].article.title))
+        return all(stated_word(word, window) for word in self.question.facts.name_words)
 
     def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
         """Whether a clause of `sentence` states one of the facts together with what the question asks of it
@@ -487,7 +507,7 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             sentence = sentence[leading.end():]
         cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
         claim = ECHOED_SOURCE_LABEL.sub("", _MARKER.sub("", sentence).strip())
-        if re.fullmatch(r"[\W\d]*", claim):  # a stray marker after the full stop belongs to the sentence before
+        if re.fullmatch(r"\W*", claim):  # a stray marker after the full stop belongs to the sentence before
             if parts:
                 parts[-1][1].extend(cited)
             continue
@@ -504,6 +524,8 @@ class Verified:
     citations: list[Citation]
     abstained: bool
     reason: str | None = None
+    # What read the articles for this answer, kept so a later step asks it more (rag/conflicts.py: other answers).
+    verifier: Verifier | None = field(default=None, repr=False)
 
 
 def verify(answer_text: str, passages: list[Passage], embedder: Embedder, question: str,
@@ -548,7 +570,7 @@ def verify(answer_text: str, passages: list[Passage], embedder: Embedder, questi
     if not answered:
         return Verified(UNCLEAR, sentences, [], True, SECOND_READING_DIFFERS if read_otherwise else
                         f"the question asks for a {KIND_LABELS[asked.kind]} and no cited sentence gives one")
-    return Verified(" ".join(with_markers(s) for s in sentences), sentences, citations, False)
+    return Verified(" ".join(with_markers(s) for s in sentences), sentences, citations, False, verifier=verifier)
 
 
 def with_markers(sentence: AnswerSentence) -> str:

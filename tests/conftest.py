@@ -43,7 +43,7 @@ def settings(tmp_path):
     return load_settings(data_dir=tmp_path / "index")
 
 
-def _ingested(tmp_path_factory, name: str, paths: list[Path]):
+def ingested_index(tmp_path_factory, name: str, paths: list[Path]):
     from index.pipeline import ingest
     from index.store import open_store
     from rag.settings import load_settings
@@ -58,13 +58,13 @@ def _ingested(tmp_path_factory, name: str, paths: list[Path]):
 @pytest.fixture(scope="session")
 def seeds_index(tmp_path_factory):
     """(settings, store) over ../shared/seeds, ingested once per test session."""
-    return _ingested(tmp_path_factory, "seeds", [SEEDS])
+    return ingested_index(tmp_path_factory, "seeds", [SEEDS])
 
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory):
     """(settings, store) over the bundled sample corpus, ingested once per test session."""
-    return _ingested(tmp_path_factory, "sample", [SAMPLE])
+    return ingested_index(tmp_path_factory, "sample", [SAMPLE])
 
 
 def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:

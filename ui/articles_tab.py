@@ -1,4 +1,5 @@
-"""The Articles tab: upload and index files, re-index, delete; the table of what is indexed.
+"""The Articles tab: upload and index files, re-index, delete; the table of what is indexed; the facts the articles
+about a topic disagree on.
 
 `ArticlesTab`'s handlers are plain methods over the store (tests call them directly); `build_articles_tab` lays out
 the components and wires them.
@@ -14,11 +15,14 @@ import gradio as gr
 from index.loaders import LOADERS
 from index.pipeline import IngestSummary, ingest
 from index.store import Store
-from ui.render import escape_text
+from rag.chat import QuestionError, check_question
+from rag.conflicts import disagreements
+from ui.render import disagreements_to_html, escape_text
 from ui.uploads import save_uploads
 
 ARTICLE_COLUMNS = ["id", "title", "outlet", "published", "lang", "chunks", "duplicate of"]
 CHOOSE_FILES_FIRST = "Choose files to upload first."
+NAME_A_TOPIC = "Name a topic first, e.g. \"Serrat earthquake\"."
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,17 @@ class ArticlesTab:
                           f"{summary.unchanged}, failed {summary.failed}.")
 
 
+    def disagreements(self, topic: str) -> str:
+        """The facts the articles about `topic` disagree on, as HTML (`dateline sources disagreements`)."""
+        try:
+            topic = check_question(topic or "")
+        except QuestionError:
+            return f'<div class="dl-warning">⚠️ {escape_text(NAME_A_TOPIC)}</div>'
+        if self.store.article_count() == 0:
+            return '<div class="dl-warning">⚠️ Nothing is indexed yet: upload articles first.</div>'
+        return disagreements_to_html(disagreements(topic, self.store, self.settings))
+
+
 def build_articles_tab(tab: ArticlesTab, queue: str) -> None:
     """The Articles tab's components inside the current Blocks."""
     upload = gr.File(label=f"Upload articles ({', '.join(sorted(LOADERS))}; up to "
@@ -95,7 +110,14 @@ def build_articles_tab(tab: ArticlesTab, queue: str) -> None:
     with gr.Row():
         to_delete = gr.Dropdown(choices=[row[0] for row in initial], multiselect=True, label="Articles to delete")
         delete_button = gr.Button("Delete", variant="stop")
+    with gr.Row():
+        topic = gr.Textbox(label="Where do the articles disagree? Topic", placeholder="e.g. Serrat earthquake",
+                           elem_id="dl-disagree-topic", scale=4)
+        disagree_button = gr.Button("List disagreements", elem_id="dl-disagree")
+    found = gr.HTML(elem_id="dl-disagreements")
     outputs = [status, articles, to_delete]
+    disagree_button.click(tab.disagreements, topic, found, concurrency_id=queue, api_name="disagreements")
+    topic.submit(tab.disagreements, topic, found, concurrency_id=queue)
     index_button.click(tab.index_uploads, upload, outputs, concurrency_id=queue, api_name="index_uploads")
     reindex_button.click(tab.reindex, None, outputs, concurrency_id=queue, api_name="reindex")
     delete_button.click(tab.delete, to_delete, outputs, concurrency_id=queue, api_name="delete_articles")

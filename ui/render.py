@@ -10,11 +10,16 @@ from rich.table import Table
 from rich.text import Text
 
 from index.records import Article
-from rag.records import Answer, Citation
+from rag.labels import NO_DISAGREEMENTS
+from rag.records import Answer, Citation, Disagreement
 from rag.verify import with_markers
 
 
 CHECKED_IN_ENGLISH = "Checked in English:"  # before the sentence a translated one was verified as
+# Before a quoted sentence of another source that answers otherwise: a conflict, or a change over time.
+SIDE_MARKS = {"differs": "⚖️", "newer": "🕒", "earlier": "🕒"}
+SIDE_STYLES = {"differs": "yellow", "newer": "cyan", "earlier": "cyan"}
+RELATION_LABELS = {"differs": "reported differently at the same time", "newer": "changed: the second is newer"}
 
 
 def citation_label(citation: Citation) -> str:
@@ -32,7 +37,9 @@ def answer_to_terminal(answer: Answer) -> Group:
     else:
         body = Text(f"{answer.note} " if answer.note else "")
         for sentence in answer.sentences:
-            if sentence.verified:
+            if sentence.side:  # another source's answer, on a line of its own
+                body.append(f"\n{SIDE_MARKS[sentence.side]} {with_markers(sentence)}", style=SIDE_STYLES[sentence.side])
+            elif sentence.verified:
                 body.append(with_markers(sentence) + " ")
             else:
                 body.append(sentence.text + " ", style="dim")
@@ -102,7 +109,9 @@ def answer_to_html(answer: Answer, turn: int) -> str:
         if sentence.original:  # a translation: the sentence the verifier checked is one hover away
             body = (f'<span class="dl-translated" title="{CHECKED_IN_ENGLISH} {escape_text(sentence.original)}">'
                     f"{body}</span>")
-        if sentence.verified:
+        if sentence.side:
+            parts.append(f'<div class="dl-side" data-side="{sentence.side}">{SIDE_MARKS[sentence.side]} {body}</div>')
+        elif sentence.verified:
             parts.append(body)
         else:
             parts.append(f'<span class="dl-unverified" title="no source supports this sentence">⚠️ {body} '
@@ -119,6 +128,34 @@ def timeline_to_html(answer: Answer, turn: int) -> str:
         rows.append(f'<tr><td class="dl-tl-date">{escape_text(item.date)}{planned}</td>'
                     f'<td class="dl-tl-event">{escape_text(item.text)}{links}</td></tr>')
     return f'<table class="dl-timeline"><tbody>{"".join(rows)}</tbody></table>'
+
+
+def disagreements_to_terminal(topic: str, found: list[Disagreement]) -> Group | Text:
+    """Each disagreement: the kind of value, how the two reports relate in time, and the two cited sentences."""
+    if not found:
+        return Text(f"{NO_DISAGREEMENTS} ({topic})", style="bold yellow")
+    table = Table("kind", "relation", "reports", show_lines=True)
+    for d in found:
+        reports = Text()
+        for c in d.sides:
+            reports.append(f"{citation_label(c)}\n", style="bold")
+            reports.append(f'"{c.text}"\n', style="italic")
+        table.add_row(d.kind, RELATION_LABELS[d.relation], reports)
+    return Group(Text(f"Disagreements about: {topic}", style="bold"), table)
+
+
+def disagreements_to_html(found: list[Disagreement]) -> str:
+    """The Articles tab's list: per disagreement, its kind and relation, then each side's label and sentence."""
+    if not found:
+        return f'<div class="dl-abstain">ℹ️ {escape_text(NO_DISAGREEMENTS)}</div>'
+    items = []
+    for d in found:
+        sides = "".join(f'<blockquote class="dl-passage"><b>{escape_text(citation_label(c))}</b><br>'
+                        f"{escape_text(c.text)}</blockquote>" for c in d.sides)
+        items.append(f'<div class="dl-disagreement" data-relation="{d.relation}">'
+                     f'<div class="dl-card-head">{SIDE_MARKS[d.relation]} {escape_text(d.kind)}: '
+                     f"{escape_text(RELATION_LABELS[d.relation])}</div>{sides}</div>")
+    return "".join(items)
 
 
 def _when(published) -> str:

@@ -147,3 +147,54 @@ def test_a_french_question_is_translated_and_answered_in_french_or_abstains_in_f
         assert translated.last.get_attribute("title").startswith("Checked in English: ")
     else:
         assert "Les articles ici" in chat or "shown in English" in chat, chat[-2000:]
+
+
+@pytest.fixture(scope="module")
+def extractive_page(browser, tmp_path_factory):
+    """The chat page with the extractive preset (no model: its answer is the best-matching sentence, the same on
+    every machine) over the conflict corpus of tests/conflict_corpus.py."""
+    from tests.conflict_corpus import write_corpus
+
+    home = tmp_path_factory.mktemp("conflicts")
+    data_dir = home / "index"
+    assert invoke_cli("ingest", str(write_corpus(home / "corpus")), "--data-dir", str(data_dir)).exit_code == 0
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process = start_server([sys.executable, "-m", "rag", "chat", "--port", str(port), "--llm", "extractive",
+                            "--data-dir", str(data_dir)], url, "the chat page", cwd=ROOT,
+                           env={**os.environ, "HF_HUB_OFFLINE": "1", "DATELINE_HOME": str(home)})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    expect(page.locator("#dl-question textarea")).to_be_visible(timeout=30_000)
+    yield page
+    page.close()
+    stop_server(process)
+
+
+def test_another_outlet_s_different_toll_is_quoted_under_the_answer_and_its_citation_opens_it(extractive_page):
+    from tests.conflict_corpus import QUESTION
+
+    page = extractive_page
+    _ask(page, QUESTION)
+    side = page.locator('#dl-chat .dl-side[data-side="differs"]').last
+    expect(side).to_contain_text("reports otherwise")
+    link = side.locator("a.dl-cite")
+    card = page.locator(link.get_attribute("href"))
+    link.click()
+    expect(card).to_have_class(re.compile(r"\bdl-open\b"))
+    marked = card.locator("mark").inner_text()
+    assert "killed 31 people" in marked and marked in side.inner_text()  # the side is its source's own words
+
+
+def test_the_articles_tab_lists_what_the_articles_disagree_on(extractive_page):
+    from tests.conflict_corpus import TOPIC
+
+    page = extractive_page
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#dl-disagree-topic textarea").fill(TOPIC)
+    page.locator("#dl-disagree").click()
+    listed = page.locator('#dl-disagreements .dl-disagreement[data-relation="differs"]').first
+    expect(listed).to_contain_text("reported differently at the same time", timeout=60_000)
+    expect(listed).to_contain_text("killed 23 people")
+    expect(listed).to_contain_text("killed 31 people")
+    page.get_by_role("tab", name="Chat").click()

@@ -111,3 +111,29 @@ def test_a_translated_sentence_shows_the_english_sentence_it_was_checked_as():
     console = Console(width=200, record=True)
     console.print(answer_to_terminal(answer))
     assert f"Checked in English: {original}" in console.export_text()
+
+
+def test_another_source_s_side_is_set_apart_inert_and_cited_in_the_page_and_the_terminal():
+    from rich.console import Console
+
+    from rag.records import Disagreement
+    from ui.render import answer_to_terminal, disagreements_to_html, disagreements_to_terminal
+
+    quote = f"The landslide killed 31 people {INJECTED}."
+    answer = Answer(question="q", answer="x", sentences=[
+        AnswerSentence(text="The landslide killed 23 people.", citations=[1], verified=True),
+        AnswerSentence(text=f"Valley Times (14 Apr 2026) reports otherwise: “{quote}”", citations=[2],
+                       verified=True, side="differs")])
+    rendered = answer_to_html(answer, turn=2)
+    assert '<div class="dl-side" data-side="differs">⚖️ Valley Times' in rendered
+    assert '<a class="dl-cite" href="#dl-src-2-2">[2]</a></div>' in rendered and "<script>" not in rendered
+    console = Console(width=300, record=True)
+    console.print(answer_to_terminal(answer))
+    assert "\n⚖️ Valley Times (14 Apr 2026) reports otherwise:" in console.export_text()
+    sides = [Citation(n=n, source=f"{n}.md", title="t", outlet=outlet, published=date(2026, 4, 14), start=0, end=5,
+                      text=text) for n, outlet, text in ((1, "Harbour Post", "killed 23"), (2, "Valley Times", quote))]
+    listed = disagreements_to_html([Disagreement(kind="number", relation="differs", similarity=0.9, sides=sides)])
+    assert "reported differently at the same time" in listed and "killed 23" in listed and "<script>" not in listed
+    console = Console(width=300, record=True)
+    console.print(disagreements_to_terminal("Tolvic", []))
+    assert "do not report one figure or date with different values" in console.export_text()

@@ -1,0 +1,79 @@
+"""Conflicting reports over a real store (real Chroma, real embeddings) of a corpus written for these tests
+(tests/conflict_corpus.py). The answers come from the scripted LLM (not a model): these tests are about Dateline's
+own logic, which adds the other sides after verification."""
+
+import json
+
+import pytest
+
+from rag.chat import ask
+from rag.conflicts import disagreements
+from tests.conflict_corpus import QUESTION, TOPIC, write_corpus
+from tests.conftest import ingested_index, invoke_cli
+
+
+@pytest.fixture(scope="module")
+def conflict_index(tmp_path_factory):
+    return ingested_index(tmp_path_factory, "conflicts", [write_corpus(tmp_path_factory.mktemp("corpus"))])
+
+
+def _cited(answer, sentence):
+    return [answer.citations[n - 1] for n in sentence.citations]
+
+
+def test_another_outlet_s_toll_of_the_same_day_and_a_newer_one_are_quoted_and_cited(conflict_index, scripted_llm):
+    settings, store = conflict_index
+    scripted_llm.reply("The landslide in Tolvic killed 23 people [1].", "23")
+    answer = ask(QUESTION, store, settings, llm_spec="scripted")
+    first, *sides = answer.sentences
+    assert first.verified and first.side is None and "23" in first.text
+    by_relation = {s.side: s for s in sides}
+    assert set(by_relation) == {"differs", "newer"}, answer.answer
+    differs, newer = by_relation["differs"], by_relation["newer"]
+    assert [c.source for c in _cited(answer, differs)] == ["valley-times-landslide.md"]
+    assert "killed 31 people" in _cited(answer, differs)[0].text and differs.text.startswith("Valley Times (14 Apr")
+    assert [c.source for c in _cited(answer, newer)] == ["valley-times-toll-rises.md"] and "35" in newer.text
+    assert all(s.verified and _cited(answer, s)[0].text in s.text for s in sides)  # each a quote of its span
+    assert "marden-floods.md" not in {c.source for c in answer.citations}  # another disaster the same day
+    public = answer.to_public_json()
+    assert [s["side"] for s in public["sentences"]] == [None, *(s.side for s in sides)]
+    assert "other_sides_s" in answer.timings
+
+
+def test_an_answer_that_already_gives_each_value_gets_no_other_side(conflict_index, scripted_llm):
+    settings, store = conflict_index
+    scripted_llm.reply("The landslide in Tolvic killed 23 people [1]. The toll rose to 35 [2]. "
+                       "The landslide that hit Tolvic killed 31 people [3].")
+    answer = ask(QUESTION, store, settings.model_copy(update={"second_reading": False}), llm_spec="scripted")
+    assert sum(s.verified for s in answer.sentences) == 3, answer.answer
+    assert not any(s.side for s in answer.sentences), answer.answer
+
+
+def test_with_conflicting_reports_off_the_answer_is_left_as_verified(conflict_index, scripted_llm):
+    settings, store = conflict_index
+    scripted_llm.reply("The landslide in Tolvic killed 23 people [1].", "23")
+    answer = ask(QUESTION, store, settings.model_copy(update={"conflicting_reports": False}), llm_spec="scripted")
+    assert len(answer.sentences) == 1 and len(answer.citations) == 1 and "other_sides_s" not in answer.timings
+
+
+def test_the_sources_disagreements_on_a_topic_are_listed_with_how_they_relate_in_time(conflict_index):
+    settings, store = conflict_index
+    found = disagreements(TOPIC, store, settings)
+    assert found and all(len(d.sides) == 2 for d in found)
+    same_day = [d for d in found if d.relation == "differs"]
+    assert [{c.source for c in d.sides} for d in same_day] == [{"harbour-post-landslide.md",
+                                                                "valley-times-landslide.md"}]
+    assert same_day[0].kind == "number"
+    assert all("marden-floods.md" not in {c.source for c in d.sides} for d in found)
+
+
+def test_sources_disagreements_from_the_cli_as_json_and_a_bad_topic_in_one_line(conflict_index):
+    settings, _ = conflict_index
+    result = invoke_cli("sources", "disagreements", TOPIC, "--data-dir", str(settings.data_dir), "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed["topic"] == TOPIC and listed["disagreements"][0]["relation"] == "differs"
+    assert {side["source"] for side in listed["disagreements"][0]["sides"]} == {"harbour-post-landslide.md",
+                                                                                "valley-times-landslide.md"}
+    empty = invoke_cli("sources", "disagreements", " ", "--data-dir", str(settings.data_dir))
+    assert empty.exit_code != 0 and empty.output.strip().count("\n") == 0 and "empty" in empty.output
