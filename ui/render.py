@@ -110,7 +110,7 @@ def answer_to_html(answer: Answer, turn: int) -> str:
             body = (f'<span class="dl-translated" title="{CHECKED_IN_ENGLISH} {escape_text(sentence.original)}">'
                     f"{body}</span>")
         if sentence.side:
-            parts.append(f'<div class="dl-side" data-side="{sentence.side}">{SIDE_MARKS[sentence.side]} {body}</div>')
+            parts.append(f'<span class="dl-side dl-side-{sentence.side}">{SIDE_MARKS[sentence.side]} {body}</span>')
         elif sentence.verified:
             parts.append(body)
         else:
@@ -152,7 +152,7 @@ def disagreements_to_html(found: list[Disagreement]) -> str:
     for d in found:
         sides = "".join(f'<blockquote class="dl-passage"><b>{escape_text(citation_label(c))}</b><br>'
                         f"{escape_text(c.text)}</blockquote>" for c in d.sides)
-        items.append(f'<div class="dl-disagreement" data-relation="{d.relation}">'
+        items.append(f'<div class="dl-disagreement dl-relation-{d.relation}">'
                      f'<div class="dl-card-head">{SIDE_MARKS[d.relation]} {escape_text(d.kind)}: '
                      f"{escape_text(RELATION_LABELS[d.relation])}</div>{sides}</div>")
     return "".join(items)

@@ -176,8 +176,8 @@ def test_another_outlet_s_different_toll_is_quoted_under_the_answer_and_its_cita
 
     page = extractive_page
     _ask(page, QUESTION)
-    side = page.locator('#dl-chat .dl-side[data-side="differs"]').last
-    expect(side).to_contain_text("reports otherwise")
+    side = page.locator("#dl-chat .dl-side-differs").last
+    expect(side).to_contain_text("reports otherwise", timeout=60_000)
     link = side.locator("a.dl-cite")
     card = page.locator(link.get_attribute("href"))
     link.click()
@@ -193,7 +193,7 @@ def test_the_articles_tab_lists_what_the_articles_disagree_on(extractive_page):
     page.get_by_role("tab", name="Articles").click()
     page.locator("#dl-disagree-topic textarea").fill(TOPIC)
     page.locator("#dl-disagree").click()
-    listed = page.locator('#dl-disagreements .dl-disagreement[data-relation="differs"]').first
+    listed = page.locator("#dl-disagreements .dl-relation-differs").first
     expect(listed).to_contain_text("reported differently at the same time", timeout=60_000)
     expect(listed).to_contain_text("killed 23 people")
     expect(listed).to_contain_text("killed 31 people")

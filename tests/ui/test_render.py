@@ -125,8 +125,8 @@ def test_another_source_s_side_is_set_apart_inert_and_cited_in_the_page_and_the_
         AnswerSentence(text=f"Valley Times (14 Apr 2026) reports otherwise: “{quote}”", citations=[2],
                        verified=True, side="differs")])
     rendered = answer_to_html(answer, turn=2)
-    assert '<div class="dl-side" data-side="differs">⚖️ Valley Times' in rendered
-    assert '<a class="dl-cite" href="#dl-src-2-2">[2]</a></div>' in rendered and "<script>" not in rendered
+    assert '<span class="dl-side dl-side-differs">⚖️ Valley Times' in rendered
+    assert '<a class="dl-cite" href="#dl-src-2-2">[2]</a></span>' in rendered and "<script>" not in rendered
     console = Console(width=300, record=True)
     console.print(answer_to_terminal(answer))
     assert "\n⚖️ Valley Times (14 Apr 2026) reports otherwise:" in console.export_text()
