@@ -103,7 +103,8 @@ def load_dataset(path: Path, warn=lambda message: None) -> list[EvalQuestion]:
         if question.type == "timeline" and (question.answers or not question.events):
             raise DatasetError(f"{path}:{number}: a timeline question has answers: [] and its gold in events")
         if question.type == "conflict" and (question.answers or len(question.sides) < 2):
-            raise DatasetError(f"{path}:{number}: a conflict question has answers: [] and its gold in two or more sides")
+            raise DatasetError(f"{path}:{number}: a conflict question has answers: [] and its gold in two or more "
+                               "sides")
         if question.type not in ("unanswerable", "timeline", "conflict") and not question.answers:
             raise DatasetError(f"{path}:{number}: answers is empty; use type \"unanswerable\" for such questions")
         seen[question.id] = number

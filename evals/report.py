@@ -11,15 +11,17 @@ from rich.table import Table
 from evals.metrics import ENGLISH_ORIGINALS, NON_ENGLISH, TIMELINE_METRICS
 
 METRICS = [
-    "accuracy", "shown_precision", "verified_wrong", "answer_f1", "abstention_accuracy", "false_abstention_rate", "citation_precision",
-    "citation_recall", "faithfulness", "hit@1", "hit@3", "hit@5", "mrr", "latency_p50_s", "latency_p90_s",
+    "accuracy", "shown_precision", "verified_wrong", "answer_f1", "abstention_accuracy", "false_abstention_rate",
+    "citation_precision", "citation_recall", "faithfulness", "hit@1", "hit@3", "hit@5", "mrr", "latency_p50_s",
+    "latency_p90_s",
     *TIMELINE_METRICS, "sides_cited",
 ]
 # Not shares: charts scale to their largest value.
 COUNTS = {"verified_wrong", "duplicate_items", "latency_p50_s", "latency_p90_s"}
 LOWER_IS_BETTER = {"verified_wrong", "duplicate_items", "false_abstention_rate", "latency_p50_s", "latency_p90_s"}
 COLOURS = {"overall": "#334155", "factoid": "#2563eb", "temporal": "#d97706", "multi": "#7c3aed",
-           "unanswerable": "#059669", "timeline": "#db2777", "conflict": "#dc2626", NON_ENGLISH: "#0891b2", ENGLISH_ORIGINALS: "#64748b"}
+           "unanswerable": "#059669", "timeline": "#db2777", "conflict": "#dc2626", NON_ENGLISH: "#0891b2",
+           ENGLISH_ORIGINALS: "#64748b"}
 
 
 def _fmt(value) -> str:

@@ -1,10 +1,11 @@
 """Conflicting reports: when the sources answer a question differently, the answer says so, citing each side.
 
-After verification, every source the model read is searched for sentences that state an answer to the question
-(the verifier's `answers_in`: a fact of the kind asked, in a clause about the question's subject and predicate). A
-sentence whose answer shares nothing with the verified answer's (other numbers, a date neither contains the other,
-another person) is another side. It is added to the answer as a quote of that sentence, cited to it, so the span
-backs it by construction, and said for what it is:
+After verification, every source the model read that the answer does not cite is searched for a sentence that
+states an answer to the question (the verifier's `answers_in`: a fact of the kind asked, in a clause about the
+question's subject and predicate, with the question's names near it). A sentence whose answer differs from the
+verified answer's (counts of the same unit with no number in common, a date neither contains, another spelling of
+the name) is another side. It is added to the answer as a quote of that sentence, cited to it, so the span backs it
+by construction, and said for what it is:
 - "differs": another source published within SAME_TIME_DAYS of the answer's source, which reports otherwise;
 - "newer" / "earlier": a source published later or earlier: a change over time, not a conflict, and which is newer
   is said (for a "last"/"latest" question the newest source's answer is the answer, so older ones are not added);
@@ -31,7 +32,9 @@ from rag.records import AnswerSentence, Citation, Disagreement
 from rag.timeline import articles_about
 from rag.verify import KeyFacts, StatedAnswer, Verified, Verifier, with_markers
 
-_COUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)*)[\s-]*(?:(?:million|billion|thousand|hundred)\s+)?(?P<unit>%|[A-Za-z]+)?")
+# A count and the word after it, its unit ("4.2 million euros", "87.3%", "16-month").
+_COUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)*)[\s-]*(?:(?:million|billion|thousand|hundred)\s+)?"
+                    r"(?P<unit>%|[A-Za-z]+)?")
 COMPARED_KINDS = ("date", "number", "name", "place")  # the question kinds whose answers are compared
 SAME_TIME_DAYS = 1  # sources published on the same or the next day report the same moment: a difference conflicts
 MAX_SIDES = 2  # other sides added to one answer, best-ranked sources first
