@@ -124,11 +124,13 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
     for n, passage in sorted(verifier.passages.items()):
         if any(passage.article.id == article.id for article in answered):
             continue
+        relation = _relation(passage.article, answered, verifier.question.latest)
+        if relation is None:
+            continue
         for stated in verifier.answers_in(n):
             values = _values(stated.keys, kind)
-            relation = _relation(passage.article, answered, verifier.question.latest)
             units = (answer_units, _units(passage.article.text[stated.start:stated.end], values))
-            if (values and relation and verifier.names_near(n, stated) and _comparable(given, values, kind, units)
+            if (values and verifier.names_near(n, stated) and _comparable(given, values, kind, units)
                     and not any(_agrees(values, other, kind) for other in seen)):
                 seen.append(values)
                 yield relation, passage.article, stated
@@ -173,7 +175,7 @@ def _reported(article: Article) -> list[_Reported]:
         facts = facts_of(article.text[start:end])
         counts = frozenset(n for n in facts.numbers - facts.date_numbers if n[0].isdigit())
         dates = facts.date_numbers | facts.months
-        values = {kind: found for kind, found in (("number", counts), ("date", dates)) if found}
+        values = {kind: stated for kind, stated in (("number", counts), ("date", dates)) if stated}
         if values:
             words = facts.stems - {stem(w) for w in facts.months} - set(facts.numbers)
             found.append(_Reported(article, start, end, values, frozenset(words)))
@@ -219,8 +221,8 @@ def disagreements(topic: str, store: Store, settings, as_of: date | None = None)
             continue  # each sentence in one disagreement: its closest
         used |= {(a.article.id, a.start), (b.article.id, b.start)}
         older, newer = sorted((a, b), key=lambda r: r.article.published or date.min)
-        relation = _relation(newer.article, [older.article], latest=False)
-        found.append(Disagreement(
-            kind=kind, relation="differs" if relation == "differs" else "newer", similarity=round(similarity, 3),
+        found.append(Disagreement(  # the later report is `newer`, so the relation is "differs" or "newer"
+            kind=kind, relation=_relation(newer.article, [older.article], latest=False),
+            similarity=round(similarity, 3),
             sides=[Citation.of_span(n, r.article, r.start, r.end) for n, r in enumerate((older, newer), start=1)]))
     return found

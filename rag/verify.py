@@ -170,8 +170,10 @@ class Support:
 
 @dataclass(frozen=True)
 class StatedAnswer:
-    """An article sentence (its offsets) that states an answer to the question, and that answer's key facts."""
+    """An article sentence (its place among the article's sentences, its offsets) that states an answer to the
+    question, and that answer's key facts."""
 
+    index: int
     start: int
     end: int
     keys: KeyFacts
@@ -261,7 +263,7 @@ class Verifier:
                 stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
                 if (stated.asked and not stated.empty and self._says_predicate_of(sentence, stated)
                         and self._coverage(sentences, i) >= MIN_SUPERSEDING_COVERAGE):
-                    found.append(StatedAnswer(sentence.start, sentence.end, stated))
+                    found.append(StatedAnswer(i, sentence.start, sentence.end, stated))
             self._answers[m] = found
         return self._answers[m]
 
@@ -269,8 +271,7 @@ class Verifier:
         """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW
         before it or the article's title: another source's answer must be about the same people and places (the
         Serrat earthquake's toll, not the Dunmore floods')."""
-        sentences = self._article(m).sentences
-        i = next(i for i, sentence in enumerate(sentences) if sentence.start == stated.start)
+        sentences, i = self._article(m).sentences, stated.index
         window = {w for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1] for w in sentence.words}
         window |= set(tokens(self.passages[m].article.title))
         return all(stated_word(word, window) for word in self.question.facts.name_words)
