@@ -102,6 +102,11 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("yesno", re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must)\b",
                          re.I)),
 )
+# "How many <things> did/were ...": what is counted, which the statement giving the count must name ("600 soldiers",
+# not "four helicopters"). People are often counted without the word ("the death toll rose to 26").
+COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+) (?:did|do|does|were|was|are|is|have|"
+                           r"has|had|will|would|could|can)\b", re.I)
+UNNAMED_COUNTS = frozenset("people persons person times".split())
 # Words that open a clause continuing the one before it, with no subject of its own: the two are one statement.
 # A preposition opens an adjunct, which also takes its verb from the clause before ("..., with President To Lam");
 # a relative word or a participle opens a clause with a verb of its own ("..., when he met Kim Jong Il").

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.lexicon import QUESTION_KINDS, stem
+from index.lexicon import COUNTED_THING, QUESTION_KINDS, UNNAMED_COUNTS, stem
 from rag.facts import Facts, content_stems, facts_of
 from rag.retrieve import wants_latest
 
@@ -22,6 +22,7 @@ class Question:
     facts: Facts
     latest: bool = False  # "last", "latest", "as of": the newest source's answer is the answer
     asks_where: bool = False  # "where ...?": the answer is a place after "in", "at", "to"... ("met in Pyongyang")
+    counted: str | None = None  # "how many soldiers ...?": "soldier", stemmed; the count's clause must name it
 
     @property
     def topic(self) -> frozenset[str]:
@@ -52,6 +53,18 @@ def question_kind(text: str) -> str:
     return "other"
 
 
+def counted_thing(text: str) -> str | None:
+    """The stem of what a "how many" question counts ("How many postal votes were cast?" -> "vote"), unless it is
+    something news counts without naming (people: "the death toll rose to 26")."""
+    for candidate in _readings(text):
+        match = COUNTED_THING.match(candidate)
+        if match:
+            thing = match["things"].split()[-1].lower()
+            return None if thing in UNNAMED_COUNTS else stem(thing)
+    return None
+
+
 def read_question(text: str) -> Question:
     return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text),
-                    latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)))
+                    latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)),
+                    counted=counted_thing(text))

@@ -41,6 +41,9 @@ QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the qu
 MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's answer that supersedes an older one
 MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer must repeat to restate the question
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
+MIN_PART_TOKENS = 3  # words each part of a compound sentence needs to be checked on its own
+_COMPOUND_BREAK = re.compile(
+    r"\s*(?P<mark>,)?\s+(?=(?:while|whereas)\s)|\s*(?P<comma>,)\s+(?=(?:but|and)\s)|\s*(?P<semi>;)\s*", re.I)
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
@@ -109,6 +112,9 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
         return KeyFacts(dates, months, (), bool(dates or months))
     if question.kind == "number":  # "how long": "six days", not the "16" of "16 January"
         counts = numbers - facts.date_numbers
+        if question.counted:  # "how many soldiers": "600 soldiers", not the "four helicopters" sent with them
+            counts &= frozenset().union(*(facts_of(statement).numbers for statement in claim.statements
+                                          if question.counted in {stem(w) for w in tokens(statement)}))
         return KeyFacts(counts, frozenset(), (), bool(counts))
     if question.kind == "name":
         return KeyFacts(frozenset(), frozenset(), names, bool(names), any_name=True)
@@ -158,6 +164,7 @@ class _ArticleFacts:
     sentences: list[_Sentence]
     vectors: list[list[float]]  # one embedding per sentence
     words: frozenset[str]  # every word it states, title, outlet and label included
+    heading: frozenset[str]  # the words of its title and outlet: what every sentence of it is about
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,7 @@ class Verifier:
                 vectors=self.embedder.embed([article.text[s.start:s.end] for s in sentences]),
                 words=frozenset(tokens(article.text) + tokens(label)
                                 + [w for found in relative for w in tokens(found.label)]),
+                heading=frozenset(tokens(f"{article.title} {article.outlet or ''}")),
             )
         return self._articles[n]
 
@@ -269,11 +277,11 @@ class Verifier:
 
     def names_near(self, m: int, stated: StatedAnswer) -> bool:
         """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW
-        before it or the article's title: another source's answer must be about the same people and places (the
-        Serrat earthquake's toll, not the Dunmore floods')."""
+        before it or the article's title and outlet: another source's answer must be about the same people and
+        places (the Serrat earthquake's toll, not the Dunmore floods')."""
         sentences, i = self._article(m).sentences, stated.index
         window = {w for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1] for w in sentence.words}
-        window |= set(tokens(self.passages[m].article.title))
+        window |= self._article(m).heading
         return all(stated_word(word, window) for word in self.question.facts.name_words)
 
     def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
@@ -298,7 +306,8 @@ class Verifier:
         if not all(stated_word(word, known.words) for word in specific | context):
             return None
         # What the question itself names (its subject: "Putin", "June 2024") may be stated a little before the answer
-        # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW.
+        # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW, or in the
+        # article's title or outlet ("Governor Helena Marsh declared..." under "Dunmore floods: ...").
         repeated = specific & (set(asked.numbers) | set(asked.months) | set(asked.name_words))
         specific -= repeated
         keys = key_facts(claim, self.question)
@@ -312,7 +321,7 @@ class Verifier:
             if coverage < MIN_ANCHOR_COVERAGE:
                 continue
             window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
-            if not all(stated_word(word, window) for word in repeated):
+            if not all(stated_word(word, window | known.heading) for word in repeated):
                 continue
             if not self._states_predicate(claim, keys, sentence) or not self._colocated(claim, keys, sentence):
                 continue
@@ -336,6 +345,21 @@ class Verifier:
                 if best is None or score > best.score:
                     best = Support(score, start, end, keys.asked)
         return best
+
+    def supporting(self, claim: Claim, claim_vector: list[float], cited: list[int],
+                   reader: SecondReader | None) -> tuple[list[tuple[int, Support]], bool]:
+        """The cited sources that support `claim` — or, when none does (a wrong or missing [n]), the one other source
+        that supports it best — and whether the `reader` withdrew any of them (it read another answer there)."""
+        supported = [(n, self.support(claim, claim_vector, n)) for n in dict.fromkeys(cited)]
+        found = [(n, hit) for n, hit in supported if hit]
+        if not found:
+            candidates = [(n, self.support(claim, claim_vector, n)) for n in self.passages if n not in cited]
+            found = sorted([(n, hit) for n, hit in candidates if hit], key=lambda item: item[1].score,
+                           reverse=True)[:1]
+        if reader is None:
+            return found, False
+        kept = [(n, hit) for n, hit in found if not self.read_otherwise(claim, n, hit, reader)]
+        return kept, len(kept) < len(found)
 
     def read_otherwise(self, claim: Claim, n: int, hit: Support, reader: SecondReader) -> bool:
         """Whether the LLM, reading the span `hit` of source n alone, answers the question with another date,
@@ -516,6 +540,19 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return parts
 
 
+def compound_parts(text: str) -> list[str]:
+    """A sentence cut where it joins two statements ("..., while ...", "; ", ", but ..."), each part holding
+    MIN_PART_TOKENS words or more, the joining comma or semicolon kept at the end of the part before: a sentence that
+    combines two sources' facts is checked part by part, each against its own source."""
+    parts, start = [], 0
+    for match in _COMPOUND_BREAK.finditer(text):
+        if len(tokens(text[start:match.start()])) >= MIN_PART_TOKENS \
+                and len(tokens(text[match.end():])) >= MIN_PART_TOKENS:
+            parts.append(text[start:match.start()].strip() + (match.group("mark") or match.group("comma") or match.group("semi") or ""))
+            start = match.end()
+    return [*parts, text[start:].strip()]
+
+
 @dataclass
 class Verified:
     """The checked answer: its text with renumbered markers, its sentences and citations, or an abstention."""
@@ -545,26 +582,29 @@ def verify(answer_text: str, passages: list[Passage], embedder: Embedder, questi
     sentences: list[AnswerSentence] = []
     answered = read_otherwise = False
     for claim, (_, cited), vector in zip(claims, parts, vectors):
-        supported = [(n, verifier.support(claim, vector, n)) for n in dict.fromkeys(cited)]
-        supported = [(n, hit) for n, hit in supported if hit]
-        if not supported:  # wrong or missing [n]: re-point to the source that supports the sentence, if any
-            candidates = [(n, verifier.support(claim, vector, n)) for n in verifier.passages if n not in cited]
-            supported = sorted([(n, hit) for n, hit in candidates if hit], key=lambda item: item[1].score,
-                               reverse=True)[:1]
-        if reader is not None:
-            kept = [(n, hit) for n, hit in supported if not verifier.read_otherwise(claim, n, hit, reader)]
-            read_otherwise = read_otherwise or len(kept) < len(supported)
-            supported = kept
-        numbers = []
-        for n, hit in supported:
-            article = verifier.passages[n].article
-            key = (article.id, hit.start, hit.end)
-            if key not in by_span:
-                by_span[key] = len(citations) + 1
-                citations.append(Citation.of_span(by_span[key], article, hit.start, hit.end))
-            numbers.append(by_span[key])
-            answered = answered or hit.answers
-        sentences.append(AnswerSentence(text=claim.text, citations=numbers, verified=bool(numbers)))
+        supported, differs = verifier.supporting(claim, vector, cited, reader)
+        read_otherwise = read_otherwise or differs
+        checked = [(claim, supported)]
+        pieces = compound_parts(claim.text) if not supported else []
+        if len(pieces) > 1:  # "A reported 41 [1], while B reported 47 [2]": each part on its own source
+            piece_claims = [read_claim(piece) for piece in pieces]
+            piece_vectors = verifier.embedder.embed([piece.body or piece.text for piece in piece_claims])
+            found = [verifier.supporting(piece, piece_vector, cited, reader)
+                     for piece, piece_vector in zip(piece_claims, piece_vectors)]
+            read_otherwise = read_otherwise or any(differs for _, differs in found)
+            if all(hits for hits, _ in found):
+                checked = [(piece, hits) for piece, (hits, _) in zip(piece_claims, found)]
+        for piece, hits in checked:
+            numbers = []
+            for n, hit in hits:
+                article = verifier.passages[n].article
+                key = (article.id, hit.start, hit.end)
+                if key not in by_span:
+                    by_span[key] = len(citations) + 1
+                    citations.append(Citation.of_span(by_span[key], article, hit.start, hit.end))
+                numbers.append(by_span[key])
+                answered = answered or hit.answers
+            sentences.append(AnswerSentence(text=piece.text, citations=numbers, verified=bool(numbers)))
     if not any(s.verified for s in sentences):
         return Verified(UNCLEAR, sentences, [], True, SECOND_READING_DIFFERS if read_otherwise
                         else "no sentence verified")
@@ -575,7 +615,8 @@ def verify(answer_text: str, passages: list[Passage], embedder: Embedder, questi
 
 
 def with_markers(sentence: AnswerSentence) -> str:
-    """Place the markers before the closing full stop: "... in July 2000 [1]."."""
+    """Place the markers before the closing full stop ("... in July 2000 [1].") or, for the first part of a compound
+    sentence, before its comma or semicolon ("... a toll of 41 [1], while ...")."""
     text = sentence.text
-    end = text[-1] if text[-1] in ".!?" else ""
+    end = text[-1] if text[-1] in ".!?,;" else ""
     return text[: len(text) - len(end)] + "".join(f" [{n}]" for n in sentence.citations) + end

@@ -203,3 +203,55 @@ def test_a_month_is_never_taken_for_a_spelling_of_a_surname():
     assert not right.abstained and "Tomas Reyes, opened a new dam" in right.citations[0].text
     wrong = check("In March 2019, Helena Marsh opened a new dam in Dunmore province [1].", question, FLOODS_PASSAGES)
     assert wrong.abstained and not wrong.sentences[0].verified
+
+
+# Two outlets' reports of one fine, each stating its own figure: a sentence that combines them must cite both.
+FINE_POST = Article(id="fine-post.md", title="Water company fined", outlet="Kelmora Post", published=date(2025, 10, 8),
+                    hash="9" * 64, text="Ravelstone Water was fined 4.2 million euros on Tuesday for discharging "
+                                        "sewage into the River Tane. The company said it would not appeal.")
+FINE_JOURNAL = Article(id="fine-journal.md", title="Sewage penalty", outlet="Halden Business Journal",
+                       published=date(2025, 10, 8), hash="a" * 64,
+                       text="Ravelstone Water will pay a fine of 4.5 million euros for pumping sewage into the River "
+                            "Tane, the court ruled on Tuesday. Its shares fell 2%.")
+FINE_PASSAGES = [Passage(1, FINE_POST, [(0, len(FINE_POST.text))], [1.0]),
+                 Passage(2, FINE_JOURNAL, [(0, len(FINE_JOURNAL.text))], [1.0])]
+FINE = "What fine did Ravelstone Water receive, according to the Kelmora Post and the Halden Business Journal?"
+
+
+@pytest.mark.parametrize("markers", [("", ""), (" [1]", " [2]"), ("", " [1]")])
+def test_a_sentence_combining_two_sources_is_checked_part_by_part_each_citing_its_own(markers):
+    first, second = markers
+    raw = (f"The Kelmora Post reported a fine of 4.2 million euros{first}, while the Halden Business Journal "
+           f"reported 4.5 million euros{second}.")
+    checked = verify(raw, FINE_PASSAGES, embedder(), FINE)
+    assert not checked.abstained and all(s.verified for s in checked.sentences)
+    post, journal = checked.sentences
+    assert [checked.citations[n - 1].source for n in post.citations + journal.citations] == [
+        "fine-post.md", "fine-journal.md"]
+    assert checked.text == ("The Kelmora Post reported a fine of 4.2 million euros [1], while the Halden Business "
+                            "Journal reported 4.5 million euros [2].")
+
+
+def test_two_sources_figures_swapped_in_one_sentence_are_not_verified():
+    raw = ("The Kelmora Post reported a fine of 4.5 million euros, while the Halden Business Journal reported 4.2 "
+           "million euros.")
+    checked = verify(raw, FINE_PASSAGES, embedder(), FINE)
+    assert checked.abstained and not any(s.verified for s in checked.sentences)
+
+
+def test_the_question_names_may_stand_in_the_title_of_the_article_whose_sentence_answers():
+    question = "Who is the governor of Dunmore province?"
+    checked = verify("Helena Marsh is the governor of Dunmore province [1].", FLOODS_PASSAGES, embedder(), question)
+    assert not checked.abstained and checked.citations[0].text.startswith("Governor Helena Marsh declared")
+    assert verify("Tomas Reyes is the governor of Dunmore province [1].", FLOODS_PASSAGES, embedder(),
+                  question).abstained
+
+
+def test_a_count_answers_how_many_only_when_it_counts_the_thing_asked():
+    article = Article(id="army.md", title="Army sent to Dunmore", outlet="Post", published=date(2025, 9, 15),
+                      hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the "
+                                          "province over the weekend.")
+    passages = [Passage(1, article, [(0, len(article.text))], [1.0])]
+    question = "How many soldiers did the national government send to the province?"
+    assert not verify("The national government sent 600 soldiers [1].", passages, embedder(), question).abstained
+    assert verify("The national government sent four helicopters [1].", passages, embedder(), question).abstained
