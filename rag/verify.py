@@ -334,7 +334,7 @@ class Verifier:
                 if not self._same_polarity(claim, known.sentences[first:last + 1]):
                     continue
                 if not self._restates(claim, known.sentences[first - 1:last + 1] if first
-                                      else known.sentences[:last + 1]):
+                                      else known.sentences[:last + 1], known.heading):
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
                 similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
@@ -428,12 +428,17 @@ class Verifier:
             return True
         return len(own & sentence.stems) >= MIN_PREDICATE * len(own)
 
-    def _restates(self, claim: Claim, span: list[_Sentence]) -> bool:
+    def _restates(self, claim: Claim, span: list[_Sentence], heading: frozenset[str]) -> bool:
         """An answer rests on a span that says what it repeats of the question: "To Lam met Putin at the airport"
-        needs "airport" in the span; "Yes, he stayed more than a day" needs "more" in it, not "less than a day"."""
+        needs "airport" in the span; "Yes, he stayed more than a day" needs "more" in it, not "less than a day".
+        Words that describe what the article is about may stand in its title instead ("Kelmora Harbour football
+        club" above "Club chair Ingrid Solberg said"), except for a yes/no answer, which rests on its span alone."""
         asked = self.question.topic if self.question.kind == "yesno" else self.question.predicate
         repeated = asked & claim.facts.stems
-        return repeated <= {w for sentence in span for w in sentence.word_stems}
+        stated = {w for sentence in span for w in sentence.word_stems}
+        if self.question.kind != "yesno":
+            stated |= {stem(word) for word in heading}
+        return repeated <= stated
 
     def _coverage(self, sentences: list[_Sentence], i: int) -> float:
         """Share of the question's subject/predicate words in sentence i and the one before it ("he" -> Putin)."""

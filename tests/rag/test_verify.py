@@ -248,10 +248,23 @@ def test_the_question_names_may_stand_in_the_title_of_the_article_whose_sentence
 
 
 def test_a_count_answers_how_many_only_when_it_counts_the_thing_asked():
-    article = Article(id="army.md", title="Army sent to Dunmore", outlet="Post", published=date(2025, 9, 15),
+    article = Article(id="army.md", title="Dunmore floods: army sent", outlet="Post", published=date(2025, 9, 15),
                       hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the "
                                           "province over the weekend.")
     passages = [Passage(1, article, [(0, len(article.text))], [1.0])]
     question = "How many soldiers did the national government send to the province?"
     assert not verify("The national government sent 600 soldiers [1].", passages, embedder(), question).abstained
     assert verify("The national government sent four helicopters [1].", passages, embedder(), question).abstained
+
+
+def test_what_the_answer_repeats_of_the_question_may_stand_in_the_title_except_for_yes_or_no():
+    article = Article(id="army.md", title="Dunmore floods: army sent", outlet="Post", published=date(2025, 9, 15),
+                      hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the "
+                                          "province over the weekend.")
+    passages = [Passage(1, article, [(0, len(article.text))], [1.0])]
+    question = "How many soldiers did the national government send during the floods?"
+    checked = verify("During the floods the national government sent 600 soldiers [1].", passages, embedder(),
+                     question)
+    assert not checked.abstained and checked.sentences[0].verified
+    assert verify("Yes, the national government sent soldiers during the floods [1].", passages, embedder(),
+                  "Did the national government send soldiers during the floods?").abstained
