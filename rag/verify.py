@@ -42,8 +42,7 @@ MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's
 MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer must repeat to restate the question
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 MIN_PART_TOKENS = 3  # words each part of a compound sentence needs to be checked on its own
-_COMPOUND_BREAK = re.compile(
-    r"\s*(?P<mark>,)?\s+(?=(?:while|whereas)\s)|\s*(?P<comma>,)\s+(?=(?:but|and)\s)|\s*(?P<semi>;)\s*", re.I)
+_COMPOUND_BREAK = re.compile(r"\s*,?\s+(?=(?:while|whereas)\s)|\s*,\s+(?=(?:but|and)\s)|\s*;\s*", re.I)
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
@@ -553,7 +552,7 @@ def compound_parts(text: str) -> list[str]:
     for match in _COMPOUND_BREAK.finditer(text):
         if len(tokens(text[start:match.start()])) >= MIN_PART_TOKENS \
                 and len(tokens(text[match.end():])) >= MIN_PART_TOKENS:
-            parts.append(text[start:match.start()].strip() + (match.group("mark") or match.group("comma") or match.group("semi") or ""))
+            parts.append(text[start:match.start()].strip() + match.group().strip())  # its "," or ";", if any
             start = match.end()
     return [*parts, text[start:].strip()]
 
