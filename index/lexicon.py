@@ -104,8 +104,8 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
 )
 # "How many <things> did/were ...": what is counted, which the statement giving the count must name ("600 soldiers",
 # not "four helicopters"). People are often counted without the word ("the death toll rose to 26").
-COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+) (?:did|do|does|were|was|are|is|have|"
-                           r"has|had|will|would|could|can)\b", re.I)
+COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+)(?: (?:in|of|at|on|from|for|to|by|with)"
+                           r" [\w' -]+?)? (?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", re.I)
 UNNAMED_COUNTS = frozenset("people persons person times".split())
 # Words that open a clause continuing the one before it, with no subject of its own: the two are one statement.
 # A preposition opens an adjunct, which also takes its verb from the clause before ("..., with President To Lam");
