@@ -164,6 +164,7 @@ class _ArticleFacts:
     vectors: list[list[float]]  # one embedding per sentence
     words: frozenset[str]  # every word it states, title, outlet and label included
     heading: frozenset[str]  # the words of its title and outlet: what every sentence of it is about
+    heading_stems: frozenset[str]  # `heading`, stemmed
 
 
 @dataclass(frozen=True)
@@ -225,12 +226,14 @@ class Verifier:
                     sentence.clause_negations.append(clause_facts.negations)
                 sentences.append(sentence)
             label = f"{article.title} {passage.label()}"
+            heading = tokens(f"{article.title} {article.outlet or ''}")
             self._articles[n] = _ArticleFacts(
                 sentences=sentences,
                 vectors=self.embedder.embed([article.text[s.start:s.end] for s in sentences]),
                 words=frozenset(tokens(article.text) + tokens(label)
                                 + [w for found in relative for w in tokens(found.label)]),
-                heading=frozenset(tokens(f"{article.title} {article.outlet or ''}")),
+                heading=frozenset(heading),
+                heading_stems=frozenset(map(stem, heading)),
             )
         return self._articles[n]
 
@@ -333,7 +336,7 @@ class Verifier:
                 if not self._same_polarity(claim, known.sentences[first:last + 1]):
                     continue
                 if not self._restates(claim, known.sentences[first - 1:last + 1] if first
-                                      else known.sentences[:last + 1], known.heading):
+                                      else known.sentences[:last + 1], known.heading_stems):
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
                 similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
@@ -427,7 +430,7 @@ class Verifier:
             return True
         return len(own & sentence.stems) >= MIN_PREDICATE * len(own)
 
-    def _restates(self, claim: Claim, span: list[_Sentence], heading: frozenset[str]) -> bool:
+    def _restates(self, claim: Claim, span: list[_Sentence], heading_stems: frozenset[str]) -> bool:
         """An answer rests on a span that says what it repeats of the question: "To Lam met Putin at the airport"
         needs "airport" in the span; "Yes, he stayed more than a day" needs "more" in it, not "less than a day".
         Words that describe what the article is about may stand in its title instead ("Kelmora Harbour football
@@ -436,7 +439,7 @@ class Verifier:
         repeated = asked & claim.facts.stems
         stated = {w for sentence in span for w in sentence.word_stems}
         if self.question.kind != "yesno":
-            stated |= {stem(word) for word in heading}
+            stated |= heading_stems
         return repeated <= stated
 
     def _coverage(self, sentences: list[_Sentence], i: int) -> float:
