@@ -27,7 +27,14 @@ SEED = Article(
           "president accepted Kim's invite when they met in Russia for a summit in September, Peskov said "
           "previously. The talks in Seoul ended without a deal."),
 )
-SEED_PASSAGES = [Passage(1, SEED, [(0, len(SEED.text))], [1.0])]
+
+
+def whole(n: int, article: Article) -> Passage:
+    """Source [n]: every word of the article, as if retrieval had shown all of it."""
+    return Passage(n, article, [(0, len(article.text))], [1.0])
+
+
+SEED_PASSAGES = [whole(1, SEED)]
 WHEN = "When did Putin last visit Pyongyang?"
 
 
@@ -139,7 +146,7 @@ def test_filler_sentence_is_not_verified():
 def test_a_relative_date_in_the_article_supports_the_absolute_date_it_means():
     seed = Article(id="seed.txt", title="Seed", outlet="Reuters", published=date(2024, 1, 21), hash="3" * 64,
                    text="Kim Jong Un visited the Russian Far East last September for a summit with Putin.")
-    passages = [Passage(1, seed, [(0, len(seed.text))], [1.0])]
+    passages = [whole(1, seed)]
     assert "last September (September 2023)" in passages[0].text  # what the model reads
     checked = verify("Kim visited the Russian Far East in September 2023 [1].", passages, embedder(),
                      "When did Kim Jong Un visit the Russian Far East?")
@@ -159,7 +166,7 @@ KELMORA = Article(id="kelmora.md", title="Novak wins Kelmora runoff", outlet="Co
                   published=date(2025, 5, 19), hash="5" * 64,
                   text="Aleksandra Novak of the Green Harbour party won the Kelmora mayoral runoff on Sunday with "
                        "53.8% of the vote.")
-KELMORA_PASSAGES = [Passage(1, KELMORA, [(0, len(KELMORA.text))], [1.0])]
+KELMORA_PASSAGES = [whole(1, KELMORA)]
 
 
 def test_a_name_the_question_spells_another_way_is_mentioned_and_its_answer_verified():
@@ -178,7 +185,7 @@ VACCINE = Article(id="vaccine.md", title="Malaria vaccine approved for adults", 
 
 
 def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_follows_it():
-    passages = [Passage(1, VACCINE, [(0, len(VACCINE.text))], [1.0])]
+    passages = [whole(1, VACCINE)]
     question = "Has the Palvera malaria vaccine been approved for children?"
     wrong = "Yes, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
     assert verify(wrong, passages, embedder(), question).abstained
@@ -194,7 +201,7 @@ FLOODS = Article(
           "Reyes, opened a new dam. Rivers burst their banks after two days of rain. Roads and bridges were washed "
           "away. Governor Helena Marsh declared a state of emergency across the province on Thursday evening."),
 )
-FLOODS_PASSAGES = [Passage(1, FLOODS, [(0, len(FLOODS.text))], [1.0])]
+FLOODS_PASSAGES = [whole(1, FLOODS)]
 
 
 def test_a_month_is_never_taken_for_a_spelling_of_a_surname():
@@ -213,8 +220,7 @@ FINE_JOURNAL = Article(id="fine-journal.md", title="Sewage penalty", outlet="Hal
                        published=date(2025, 10, 8), hash="a" * 64,
                        text="Ravelstone Water will pay a fine of 4.5 million euros for pumping sewage into the River "
                             "Tane, the court ruled on Tuesday. Its shares fell 2%.")
-FINE_PASSAGES = [Passage(1, FINE_POST, [(0, len(FINE_POST.text))], [1.0]),
-                 Passage(2, FINE_JOURNAL, [(0, len(FINE_JOURNAL.text))], [1.0])]
+FINE_PASSAGES = [whole(1, FINE_POST), whole(2, FINE_JOURNAL)]
 FINE = "What fine did Ravelstone Water receive, according to the Kelmora Post and the Halden Business Journal?"
 
 
@@ -223,7 +229,7 @@ def test_a_sentence_combining_two_sources_is_checked_part_by_part_each_citing_it
     first, second = markers
     raw = (f"The Kelmora Post reported a fine of 4.2 million euros{first}, while the Halden Business Journal "
            f"reported 4.5 million euros{second}.")
-    checked = verify(raw, FINE_PASSAGES, embedder(), FINE)
+    checked = check(raw, FINE, FINE_PASSAGES)
     assert not checked.abstained and all(s.verified for s in checked.sentences)
     post, journal = checked.sentences
     assert [checked.citations[n - 1].source for n in post.citations + journal.citations] == [
@@ -235,36 +241,32 @@ def test_a_sentence_combining_two_sources_is_checked_part_by_part_each_citing_it
 def test_two_sources_figures_swapped_in_one_sentence_are_not_verified():
     raw = ("The Kelmora Post reported a fine of 4.5 million euros, while the Halden Business Journal reported 4.2 "
            "million euros.")
-    checked = verify(raw, FINE_PASSAGES, embedder(), FINE)
+    checked = check(raw, FINE, FINE_PASSAGES)
     assert checked.abstained and not any(s.verified for s in checked.sentences)
 
 
 def test_the_question_names_may_stand_in_the_title_of_the_article_whose_sentence_answers():
     question = "Who is the governor of Dunmore province?"
-    checked = verify("Helena Marsh is the governor of Dunmore province [1].", FLOODS_PASSAGES, embedder(), question)
+    checked = check("Helena Marsh is the governor of Dunmore province [1].", question, FLOODS_PASSAGES)
     assert not checked.abstained and checked.citations[0].text.startswith("Governor Helena Marsh declared")
-    assert verify("Tomas Reyes is the governor of Dunmore province [1].", FLOODS_PASSAGES, embedder(),
-                  question).abstained
+    assert check("Tomas Reyes is the governor of Dunmore province [1].", question, FLOODS_PASSAGES).abstained
+
+
+ARMY = Article(id="army.md", title="Dunmore floods: army sent", outlet="Post", published=date(2025, 9, 15),
+               hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the province "
+                                   "over the weekend.")
+ARMY_PASSAGES = [whole(1, ARMY)]
 
 
 def test_a_count_answers_how_many_only_when_it_counts_the_thing_asked():
-    article = Article(id="army.md", title="Dunmore floods: army sent", outlet="Post", published=date(2025, 9, 15),
-                      hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the "
-                                          "province over the weekend.")
-    passages = [Passage(1, article, [(0, len(article.text))], [1.0])]
     question = "How many soldiers did the national government send to the province?"
-    assert not verify("The national government sent 600 soldiers [1].", passages, embedder(), question).abstained
-    assert verify("The national government sent four helicopters [1].", passages, embedder(), question).abstained
+    assert not check("The national government sent 600 soldiers [1].", question, ARMY_PASSAGES).abstained
+    assert check("The national government sent four helicopters [1].", question, ARMY_PASSAGES).abstained
 
 
 def test_what_the_answer_repeats_of_the_question_may_stand_in_the_title_except_for_yes_or_no():
-    article = Article(id="army.md", title="Dunmore floods: army sent", outlet="Post", published=date(2025, 9, 15),
-                      hash="b" * 64, text="The national government sent 600 soldiers and four helicopters to the "
-                                          "province over the weekend.")
-    passages = [Passage(1, article, [(0, len(article.text))], [1.0])]
     question = "How many soldiers did the national government send during the floods?"
-    checked = verify("During the floods the national government sent 600 soldiers [1].", passages, embedder(),
-                     question)
+    checked = check("During the floods the national government sent 600 soldiers [1].", question, ARMY_PASSAGES)
     assert not checked.abstained and checked.sentences[0].verified
-    assert verify("Yes, the national government sent soldiers during the floods [1].", passages, embedder(),
-                  "Did the national government send soldiers during the floods?").abstained
+    assert check("Yes, the national government sent soldiers during the floods [1].",
+                 "Did the national government send soldiers during the floods?", ARMY_PASSAGES).abstained
