@@ -1,7 +1,12 @@
 """Compose: retrieved chunks -> numbered sources, compressed to the sentences that matter.
 
 On a 2-core CPU the prompt is most of the latency (llama.cpp reads ~100-150 prompt tokens a second here). Each
-source is cut down to windows around its best-matching sentences, within a character budget shared by all sources.
+source is cut down to windows around its best-matching sentences, within a character budget shared by all sources:
+each source's best sentence first, then the best sentences of any source (a source ranked higher by retrieval
+weighs a little more), then their neighbours. A sentence that offers the kind of thing the question asks — a date
+for "when", a count for "how many", a name for "who", a place for "where" — ranks higher: the sentence that says
+"The inquiry will be led by retired judge Miriam Okonjo" says less about the inquiry than the one announcing it,
+but answers "who". A source whose best sentence is far below the best source's is left out.
 """
 
 from __future__ import annotations
@@ -12,16 +17,22 @@ from datetime import date
 
 from index.chunk import sentence_spans
 from index.dates import relative_dates
-from index.lexicon import MONTHS, YEAR, content_words
 from index.embed import embedder_for
+from index.lexicon import MONTHS, YEAR, content_words
 from index.records import Article
 from rag.labels import source_label
-from rag.question import question_kind
+from rag.facts import facts_of
+from rag.question import Question, read_question
 from rag.records import Citation
 from rag.retrieve import Retrieved, wants_latest
 
 RECENCY_MARGIN = 0.1  # how much less similar than the best hit an article may be and still count as relevant
 LATEST_SOURCES = 2  # sources shown for "last/latest" questions
+# Added to the score of a sentence that offers the kind of thing asked; less for a date, since news dates most of its
+# sentences ("on Monday", "in 2021"), so a date says less about whether a sentence answers "when".
+ASKED_KIND_BONUS = {"date": 0.15, "number": 0.25, "name": 0.25, "place": 0.25}
+SOURCE_MARGIN = 0.3  # how much lower than the best source's best sentence a source's best may score and be shown
+SOURCE_RANK_PENALTY = 0.05  # per place in retrieval's order, taken off a source's sentences when sharing the budget
 # Sentences that address the model rather than report news never reach the prompt: article text is data.
 _INSTRUCTION_LIKE = re.compile(
     r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompts?|rules)\b|^\s*(?:system|assistant)\s*:|"
@@ -85,7 +96,8 @@ def _article_sentences(hits: list[Retrieved]) -> list[tuple[int, int]]:
 
 
 def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage]:
-    """Pick the top_k articles and, in each, the best sentence windows within `settings.context_chars`."""
+    """Pick the top_k articles and, in each, the best sentence windows within `settings.context_chars`; an article
+    with no sentence near the best one's score is left out, so there may be fewer passages than top_k."""
     by_article: dict[str, list[Retrieved]] = {}
     for hit in retrieved:
         by_article.setdefault(hit.article.id, []).append(hit)
@@ -100,43 +112,70 @@ def compose(question: str, retrieved: list[Retrieved], settings) -> list[Passage
         chosen = relevant[: min(settings.top_k, LATEST_SOURCES)]
     else:
         chosen = sorted(by_article.values(), key=lambda hs: max(h.score for h in hs), reverse=True)[: settings.top_k]
-    budget = max(settings.context_chars // len(chosen), 120)
     embedder = embedder_for(settings)
     question_vector = embedder.embed_question(question)
     question_words = content_words(question)
-    wants_date = question_kind(question) == "date"
+    asked = read_question(question)
     sentences_of = [_article_sentences(hits) for hits in chosen]
     all_vectors = iter(embedder.embed([hits[0].article.text[s:e] for hits, sentences in zip(chosen, sentences_of)
                                        for s, e in sentences]))  # one call for every source: less overhead
-    passages = []
-    for n, (hits, sentences) in enumerate(zip(chosen, sentences_of), start=1):
+    scores_of = []
+    for hits, sentences in zip(chosen, sentences_of):
         article = hits[0].article
-        vectors = [next(all_vectors) for _ in sentences]
         scores = []
-        for (s, e), vector in zip(sentences, vectors):
+        for (s, e), vector in zip(sentences, [next(all_vectors) for _ in sentences]):
             sentence = article.text[s:e]
             overlap = len(question_words & content_words(sentence)) / (len(question_words) or 1)
             score = sum(a * b for a, b in zip(question_vector, vector)) + 0.3 * overlap
-            if wants_date and _DATE_LIKE.search(sentence):
-                score += 0.15
+            if _offers_asked_kind(asked, sentence):
+                score += ASKED_KIND_BONUS[asked.kind]
             scores.append(score)
-        picked = _pick_within_budget(sentences, scores, budget)
-        passages.append(
-            Passage(n=n, article=article, spans=[sentences[i] for i in picked], scores=[scores[i] for i in picked])
-        )
+        scores_of.append(scores)
+    passages = []
+    for hits, sentences, scores, picked in zip(chosen, sentences_of, scores_of,
+                                               _pick_within_budget(sentences_of, scores_of, settings.context_chars)):
+        if picked:
+            passages.append(Passage(n=len(passages) + 1, article=hits[0].article, spans=[sentences[i] for i in picked],
+                                    scores=[scores[i] for i in picked]))
     return passages
 
 
-def _pick_within_budget(sentences: list[tuple[int, int]], scores: list[float], budget: int) -> list[int]:
-    """The best sentences that fit the budget (always at least one), then their neighbours while room is left."""
-    picked: set[int] = set()
+def _offers_asked_kind(asked: Question, sentence: str) -> bool:
+    """Whether the sentence states a date, count, name or place (whichever the question asks for) that the question
+    does not state itself."""
+    if asked.kind == "date":
+        return bool(_DATE_LIKE.search(sentence))
+    if asked.kind not in ASKED_KIND_BONUS:
+        return False
+    facts = facts_of(sentence)
+    if asked.kind == "number":
+        return bool(facts.numbers - facts.date_numbers - asked.facts.numbers)
+    names = facts.places if asked.kind == "place" else facts.names
+    return any(not set(name) & asked.facts.name_words for name in names)
+
+
+def _pick_within_budget(sentences_of: list[list[tuple[int, int]]], scores_of: list[list[float]],
+                        budget: int) -> list[list[int]]:
+    """Which sentences of each source (indices, in text order) the prompt holds: each shown source's best sentence
+    (a source whose best is SOURCE_MARGIN below the best source's is not shown), then the best remaining sentences of
+    any shown source while they fit `budget` characters, then neighbours of picked sentences while room is left."""
+    best = max((max(scores) for scores in scores_of if scores), default=0.0)
+    picked: list[set[int]] = [set() for _ in sentences_of]
     used = 0
-    ranked = sorted(range(len(sentences)), key=scores.__getitem__, reverse=True)
-    for candidates in (ranked, [j for i in ranked for j in (i - 1, i + 1)]):
-        for i in candidates:
-            if 0 <= i < len(sentences) and i not in picked:
-                length = sentences[i][1] - sentences[i][0]
-                if not picked or used + length <= budget:
-                    picked.add(i)
+    for k, (sentences, scores) in enumerate(zip(sentences_of, scores_of)):
+        if scores and max(scores) >= best - SOURCE_MARGIN:
+            i = scores.index(max(scores))
+            picked[k].add(i)
+            used += sentences[i][1] - sentences[i][0]
+    ranked = sorted(((scores[i] - SOURCE_RANK_PENALTY * k, k, i) for k, scores in enumerate(scores_of) if picked[k]
+                     for i in range(len(scores))), reverse=True)
+    for neighbours in (False, True):
+        for _, k, i in ranked:
+            if neighbours and i not in picked[k]:
+                continue
+            for j in (i - 1, i + 1) if neighbours else (i,):
+                length = sentences_of[k][j][1] - sentences_of[k][j][0] if 0 <= j < len(sentences_of[k]) else 0
+                if length and j not in picked[k] and used + length <= budget:
+                    picked[k].add(j)
                     used += length
-    return sorted(picked)
+    return [sorted(indices) for indices in picked]
