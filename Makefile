@@ -17,7 +17,7 @@ export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 	-DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_BMI2=OFF
 
 .PHONY: install models chat llama-server test test-fast eval eval-news bench-ingest bench-query bench-verify bench-scale bench-conflicts \
-	bench-readers bench-timeline bench-languages
+	bench-readers bench-timeline bench-languages bench-compose
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -133,6 +133,11 @@ bench-languages: install models
 # (~4 min); writes bench-results/conflicts.json.
 bench-conflicts: install models
 	$(BIN)/python -m evals.bench_conflicts --out bench-results/conflicts.json
+
+# Composition alone: share of the answerable public questions whose answer is in the sentences the model reads,
+# per set (~1 min, no LLM); writes bench-results/compose.json.
+bench-compose: install
+	$(BIN)/python -m evals.bench_compose --out bench-results/compose.json
 
 # The verifier alone on 1,276 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
 # accepted, per class and split (~1 min); writes bench-results/verify.json.
