@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 from evals.attribution import answer_in
-from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, load_dataset
-from index.pipeline import ingest
-from index.store import open_store
+from evals.dataset import PUBLIC_SETS, load_dataset, split_of_set
+from evals.indexes import ScratchIndexes
 from rag.compose import compose
 from rag.retrieve import retrieve
 from rag.settings import load_settings, set_process_environment
@@ -33,16 +32,12 @@ def run(split: str) -> dict:
     settings = load_settings()
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        stores: dict[Path, tuple] = {}
+        indexes = ScratchIndexes(settings, Path(scratch))
         for name, (dataset, corpus) in PUBLIC_SETS.items():
-            question_split = "test" if name == HELD_OUT_SET else "dev"
+            question_split = split_of_set(name)
             if split not in ("all", question_split):
                 continue
-            if corpus not in stores:
-                local = settings.model_copy(update={"data_dir": Path(scratch) / name})
-                stores[corpus] = (open_store(local), local)
-                ingest([corpus], *stores[corpus])
-            store, local = stores[corpus]
+            store, local = indexes.for_set(name, corpus)
             for question in load_dataset(dataset):
                 if question.type in SKIPPED_TYPES or question.translation_of:
                     continue

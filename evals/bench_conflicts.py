@@ -15,7 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, EvalQuestion, load_dataset
+from evals.dataset import PUBLIC_SETS, EvalQuestion, load_dataset, split_of_set
 from evals.metrics import normalise, score_question, summarise_by_type
 from evals.runner import run_eval
 from index.store import open_store
@@ -60,7 +60,7 @@ def run(split: str) -> dict:
     report: dict = {"target_sides_cited": TARGET_SIDES_CITED}
     with tempfile.TemporaryDirectory() as scratch:
         for name, (dataset, corpus) in PUBLIC_SETS.items():
-            question_split = "test" if name == HELD_OUT_SET else "dev"
+            question_split = split_of_set(name)
             questions = [q for q in load_dataset(dataset) if q.type == "conflict"]
             if not questions or split not in ("all", question_split):
                 continue

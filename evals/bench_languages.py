@@ -20,12 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, load_dataset
+from evals.dataset import PUBLIC_SETS, load_dataset, split_of_set
+from evals.indexes import ScratchIndexes
 from evals.metrics import ENGLISH_ORIGINALS, NON_ENGLISH, summarise_by_type
 from evals.runner import run_eval
 from index.loaders import json_lines
-from index.pipeline import ingest
-from index.store import open_store
 from rag.llms import load_llm
 from rag.retrieve import retrieve
 from rag.settings import load_settings, set_process_environment
@@ -34,10 +33,6 @@ from rag.translate import translate_question
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 TARGET_GAP = 0.1
 HIT_AT = 3
-
-
-def _split(name: str) -> str:
-    return "test" if name == HELD_OUT_SET else "dev"
 
 
 def _rank(question: str, store, settings, gold: set[str], as_of, as_written: str | None = None) -> int | None:
@@ -50,17 +45,13 @@ def retrieval(split: str, scratch: Path) -> list[dict]:
     settings = load_settings()
     llm = load_llm(settings.llm, settings)
     rows = []
-    stores: dict[Path, tuple] = {}
+    indexes = ScratchIndexes(settings, scratch)
     for name, (dataset, corpus) in PUBLIC_SETS.items():
-        if split not in ("all", _split(name)):
+        if split not in ("all", split_of_set(name)):
             continue
         originals = {q.id: q for q in load_dataset(dataset)}
         lines = (TRANSLATIONS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-        if corpus not in stores:
-            local = settings.model_copy(update={"data_dir": scratch / name})
-            stores[corpus] = (open_store(local), local)
-            ingest([corpus], *stores[corpus])
-        store, local = stores[corpus]
+        store, local = indexes.for_set(name, corpus)
         for _number, line in json_lines(["" if line.startswith("#") else line for line in lines], name, ValueError):
             original = originals[line["id"]]
             if original.type == "unanswerable" or not original.sources:
@@ -71,7 +62,7 @@ def retrieval(split: str, scratch: Path) -> list[dict]:
             seconds = time.perf_counter() - started
             english = translation.question if translation else line["question"]
             rows.append({
-                "id": line["id"], "set": name, "split": _split(name), "language": line["language"],
+                "id": line["id"], "set": name, "split": split_of_set(name), "language": line["language"],
                 "question": line["question"], "translated": english, "translate_s": round(seconds, 3),
                 "english_rank": _rank(original.question, store, local, gold, original.as_of),
                 "as_written_rank": _rank(line["question"], store, local, gold, original.as_of),
@@ -107,7 +98,7 @@ def answers(split: str, scratch: Path) -> dict:
     by_split: dict[str, dict[str, list]] = {}
     rows = []
     for name, (dataset, corpus) in PUBLIC_SETS.items():
-        if split not in ("all", _split(name)):
+        if split not in ("all", split_of_set(name)):
             continue
         questions = load_dataset(dataset)
         foreign = [q for q in questions if q.language != "en"]
@@ -120,7 +111,7 @@ def answers(split: str, scratch: Path) -> dict:
             subset.write_text("".join(q.model_dump_json(exclude_defaults=True) + "\n" for q in chosen),
                               encoding="utf-8")
             run = run_eval(subset, [corpus], out, settings.model_copy(update={"translate_questions": translate}))
-            group = by_split.setdefault(_split(name), {}).setdefault("on" if translate else "off", [[], []])
+            group = by_split.setdefault(split_of_set(name), {}).setdefault("on" if translate else "off", [[], []])
             group[0] += run.questions
             group[1] += run.scores
             rows += [{"id": r["id"], "set": name, "translated": translate, "understood_as": r["understood_as"],

@@ -17,10 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.dataset import HELD_OUT_SET, PUBLIC_SETS, load_dataset
+from evals.dataset import PUBLIC_SETS, load_dataset, split_of_set
+from evals.indexes import ScratchIndexes
 from evals.metrics import score_timeline, summarise_timelines
-from index.pipeline import ingest
-from index.store import open_store
 from rag.settings import load_settings, set_process_environment
 from rag.timeline import timeline
 
@@ -31,17 +30,13 @@ def run(split: str) -> dict:
     settings = load_settings()
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        stores: dict[Path, object] = {}
+        indexes = ScratchIndexes(settings, Path(scratch))
         for name, (dataset, corpus) in PUBLIC_SETS.items():
-            question_split = "test" if name == HELD_OUT_SET else "dev"
+            question_split = split_of_set(name)
             questions = [q for q in load_dataset(dataset) if q.type == "timeline"]
             if not questions or split not in ("all", question_split):
                 continue
-            if corpus not in stores:
-                local = settings.model_copy(update={"data_dir": Path(scratch) / name})
-                stores[corpus] = (open_store(local), local)
-                ingest([corpus], *stores[corpus])
-            store, local = stores[corpus]
+            store, local = indexes.for_set(name, corpus)
             for question in questions:
                 started = time.perf_counter()
                 answer = timeline(question.question, store, local)

@@ -127,3 +127,8 @@ PUBLIC_SETS: dict[str, tuple[Path, Path]] = {
     "news-test": (_REPO / "evals" / "datasets" / "news-test.jsonl", _REPO / "data" / "news"),  # held out: report only
 }
 HELD_OUT_SET = "news-test"  # the public set that is only reported, never tuned on (its first line says so)
+
+
+def split_of_set(name: str) -> str:
+    """A public set's split in the benchmarks: "test" for the held-out set (report only), "dev" for the others."""
+    return "test" if name == HELD_OUT_SET else "dev"
