@@ -31,7 +31,9 @@ from index.lexicon import (
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’-]*|(?:de|da|von|van|bin|al|el|le|la)\b))*")
 # Clause boundaries: semicolons, colons, dashes, commas, and the conjunctions that join two statements.
-_CLAUSE_BREAK = re.compile(r"\s*[;:—–]\s*|\s+-\s+|,\s*|\s+(?=(?:but|while|whereas|although|though|because)\s)", re.I)
+# A comma breaks a clause, except the thousands separator of a number ("5,100 people").
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:—–]\s*|\s+-\s+|,(?!\d{3}(?!\d))\s*|\s+(?=(?:but|while|whereas|although|though|because)\s)", re.I)
 _TENS = {w: v for w, v in NUMBER_WORDS.items() if v >= 20}
 _UNITS = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9}
 _COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.I)
