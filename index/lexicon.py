@@ -98,7 +98,8 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
                          r"town|place|region|province|capital|venue|port|village|island|location)\b)", re.I)),
     ("name", re.compile(r"^\s*(?:who|whom|whose|(?:in |on |at |to |from |by |with |of )?which|"
                         r"(?:in |on |at |to |from )?what (?:agency|outlet|newspaper|company|party|team|"
-                        r"organi[sz]ation|name))\b", re.I)),
+                        r"organi[sz]ation|name)|what (?:is|was|are|were) the (?:full |first )?(?:name|surname)|"
+                        r"how (?:do|does|did) [^?]{1,80}? spell)\b", re.I)),
     ("yesno", re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must)\b",
                          re.I)),
 )
@@ -119,7 +120,8 @@ LOCATIVES = frozenset("in at to from near into inside outside across".split())
 QUESTION_FRAME_WORDS = frozenset(
     "when where who whom whose which what why how many much often long ago year month day date time city country "
     "town place region name happen happened last latest recent recently current currently still newest now most "
-    "first ever already yet so far article articles source sources according".split()
+    "first ever already yet so far article articles source sources according spell spells spelled spelt spelling "
+    "surname".split()
 )
 
 

@@ -4,6 +4,7 @@ the words that say what it is about (its subject and predicate), which the sente
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from index.lexicon import COUNTED_THING, QUESTION_KINDS, UNNAMED_COUNTS, stem
@@ -64,7 +65,13 @@ def counted_thing(text: str) -> str | None:
     return None
 
 
-def read_question(text: str) -> Question:
-    return Question(text=text, kind=question_kind(text), anchors=content_stems(text), facts=facts_of(text),
+def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
+    """What `text` asks; the words of any of `outlets` it names say whose report is asked for, not what it is about
+    ("What fine did the utility receive, according to the Halden Business Journal?")."""
+    anchors = content_stems(text)
+    for outlet in outlets:
+        if re.search(rf"(?<!\w){re.escape(outlet)}(?!\w)", text, re.I):
+            anchors -= content_stems(outlet)
+    return Question(text=text, kind=question_kind(text), anchors=anchors, facts=facts_of(text),
                     latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)),
                     counted=counted_thing(text))

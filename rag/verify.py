@@ -165,6 +165,7 @@ class _ArticleFacts:
     words: frozenset[str]  # every word it states, title, outlet and label included
     heading: frozenset[str]  # the words of its title and outlet: what every sentence of it is about
     heading_stems: frozenset[str]  # `heading`, stemmed
+    published_stems: frozenset[str]  # its publication date's day, month and year: the moment it reports on
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,8 @@ class Verifier:
                     sentence.clause_facts.append(clause_facts)
                     sentence.clause_stems.append(clause_facts.stems)
                     sentence.clause_negations.append(clause_facts.negations)
+                if _setting_the_scene(sentence):  # "In Cawley, 12 km up the coast, 19 cases have been confirmed"
+                    sentence.continues[1] = True
                 sentences.append(sentence)
             label = f"{article.title} {passage.label()}"
             heading = tokens(f"{article.title} {article.outlet or ''}")
@@ -234,6 +237,8 @@ class Verifier:
                                 + [w for found in relative for w in tokens(found.label)]),
                 heading=frozenset(heading),
                 heading_stems=frozenset(map(stem, heading)),
+                published_stems=frozenset(map(stem, tokens(f"{article.published:%d %B %Y}")))
+                if article.published else frozenset(),
             )
         return self._articles[n]
 
@@ -272,10 +277,14 @@ class Verifier:
             for i, sentence in enumerate(sentences):
                 stated = key_facts(read_claim(text[sentence.start:sentence.end]), self.question)
                 if (stated.asked and not stated.empty and self._says_predicate_of(sentence, stated)
-                        and self._coverage(sentences, i) >= MIN_SUPERSEDING_COVERAGE):
+                        and self._coverage(m, i) >= MIN_SUPERSEDING_COVERAGE):
                     found.append(StatedAnswer(i, sentence.start, sentence.end, stated))
             self._answers[m] = found
         return self._answers[m]
+
+    def article_sentence_stems(self, m: int, i: int) -> frozenset[str]:
+        """The words of sentence i of source m (relative dates resolved), stemmed."""
+        return self._article(m).sentences[i].word_stems
 
     def names_near(self, m: int, stated: StatedAnswer) -> bool:
         """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW
@@ -319,7 +328,7 @@ class Verifier:
         for i, sentence in enumerate(known.sentences):
             if not self._states_key_facts(sentence, keys):
                 continue
-            coverage = self._coverage(known.sentences, i)
+            coverage = self._coverage(n, i)
             if coverage < MIN_ANCHOR_COVERAGE:
                 continue
             window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
@@ -442,12 +451,15 @@ class Verifier:
             stated |= heading_stems
         return repeated <= stated
 
-    def _coverage(self, sentences: list[_Sentence], i: int) -> float:
-        """Share of the question's subject/predicate words in sentence i and the one before it ("he" -> Putin)."""
+    def _coverage(self, n: int, i: int) -> float:
+        """Share of the question's subject/predicate words in sentence i of source n and the one before it ("he" ->
+        Putin); a date the question names may be the source's publication date ("How many cases by 17 February?")."""
         anchors = self.question.anchors
         if not anchors:
             return 1.0
-        near = sentences[i].word_stems | (sentences[i - 1].word_stems if i > 0 else frozenset())
+        known = self._article(n)
+        sentences = known.sentences
+        near = sentences[i].word_stems | (sentences[i - 1].word_stems if i > 0 else frozenset()) | known.published_stems
         return len(anchors & near) / len(anchors)
 
     def _yes_no_agrees(self, claim: Claim) -> bool:
@@ -500,6 +512,14 @@ def _dated_words(sentence: _Sentence, j: int, kind: int) -> frozenset[str]:
     return frozenset(sentence.words)
 
 
+def _setting_the_scene(sentence: _Sentence) -> bool:
+    """Whether the sentence opens with a prepositional clause of no date of its own that the clause after it
+    completes: "In Cawley, 12 kilometres up the coast, 19 cases have been confirmed" states the cases of Cawley. (A
+    dated one is left apart: "After meeting Kim in July 2000, Putin visited Beijing" does not date the visit.)"""
+    return (len(sentence.clauses) > 1 and sentence.clauses[0][:1] != [] and sentence.clauses[0][0] in ADJUNCT_OPENERS
+            and not any(_dates_and_counts(sentence.clause_facts[0])[0]))
+
+
 def _continues(opener: str) -> bool:
     """Whether a clause opening with this word has no subject of its own and continues the one before: a
     preposition, a relative word or a participle ("flying in directly from North Korea")."""
@@ -517,11 +537,18 @@ def _has_name(name: tuple[str, ...], words: list[str]) -> bool:
 
 
 def unmentioned_facts(question: str, passages: list[Passage]) -> list[str]:
-    """Names and numbers of the question that no retrieved article mentions: then the articles cannot answer it."""
+    """Names and numbers of the question that no retrieved article mentions: then the articles cannot answer it. An
+    article's publication date counts as mentioned ("What did the Herald report on 20 May 2026?")."""
     facts = facts_of(question)
-    words = set(tokens(" ".join(f"{p.article.text} {p.article.title} {p.article.outlet or ''}" for p in passages)))
+    words = set(tokens(" ".join(_mentioning_text(p.article) for p in passages)))
     asked = set(facts.name_words) | set(facts.numbers) | set(facts.months)
     return sorted(fact for fact in asked if not _mentioned(fact, words))
+
+
+def _mentioning_text(article) -> str:
+    """What an article mentions: its text, title, outlet and publication date."""
+    published = f" {article.published:%d %B %Y}" if article.published else ""
+    return f"{article.text} {article.title} {article.outlet or ''}{published}"
 
 
 def _mentioned(fact: str, words: set[str]) -> bool:
@@ -580,7 +607,7 @@ def verify(answer_text: str, passages: list[Passage], embedder: Embedder, questi
     parts = split_answer(answer_text)
     if not parts or DONT_KNOW_REPLY.match(parts[0][0]):
         return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
-    asked = read_question(question)
+    asked = read_question(question, {p.article.outlet for p in passages if p.article.outlet})
     verifier = Verifier(passages, embedder, asked)
     claims = [read_claim(text) for text, _ in parts]
     vectors = verifier.embedder.embed([claim.body or claim.text for claim in claims])
