@@ -26,7 +26,7 @@ from index.embed import embedder_for
 from index.lexicon import STOP_WORDS, stem
 from index.records import Article
 from index.store import Store
-from rag.facts import facts_of, spelling_variant
+from rag.facts import facts_of, spelling_variant, tokens
 from rag.labels import SIDE_LABELS
 from rag.records import AnswerSentence, Citation, Disagreement
 from rag.timeline import articles_about
@@ -38,6 +38,7 @@ _COUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)*)[\s-]*(?:(?:million|billion|tho
 COMPARED_KINDS = ("date", "number", "name", "place")  # the question kinds whose answers are compared
 SAME_TIME_DAYS = 1  # sources published on the same or the next day report the same moment: a difference conflicts
 MAX_SIDES = 2  # other sides added to one answer, best-ranked sources first
+MIN_SAID = 0.5  # share of the question's predicate words in the answer's spans that another side's sentence states
 
 
 def _values(keys: KeyFacts, kind: str) -> frozenset[str]:
@@ -121,6 +122,10 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
     seen = [given]
     answer_text = " ".join([s.text for s in checked.sentences if s.verified] + [c.text for c in checked.citations])
     answer_units = _units(answer_text, given)
+    # What the cited spans say of the question ("people staying in emergency shelters"): another side says at least
+    # MIN_SAID of it too, so "killed 42 people" is not another count of the people in shelters (while "the death toll
+    # from the landslide rose to 35" is another count of "people killed in the landslide").
+    said = verifier.question.predicate & {stem(word) for c in checked.citations for word in tokens(c.text)}
     for n, passage in sorted(verifier.passages.items()):
         if any(passage.article.id == article.id for article in answered):
             continue
@@ -130,7 +135,9 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
         for stated in verifier.answers_in(n):
             values = _values(stated.keys, kind)
             units = (answer_units, _units(passage.article.text[stated.start:stated.end], values))
-            if (values and verifier.names_near(n, stated) and _comparable(given, values, kind, units)
+            says = verifier.article_sentence_stems(n, stated.index)
+            if (values and len(said & says) >= MIN_SAID * len(said) and verifier.names_near(n, stated)
+                    and _comparable(given, values, kind, units)
                     and not any(_agrees(values, other, kind) for other in seen)):
                 seen.append(values)
                 yield relation, passage.article, stated
