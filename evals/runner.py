@@ -44,13 +44,14 @@ def _judge(llm, question: EvalQuestion, answer: str) -> bool:
 
 def _ask(question: EvalQuestion, store, settings, spec: str) -> tuple[Answer, str]:
     """The answer, and the article sentences the model read, as the articles write them (for attributing a miss:
-    the prompt's own text adds dates after relative ones, which would split an evidence quote)."""
-    prompt_sources = ""
+    the prompt's own text adds dates after relative ones, which would split an evidence quote); a question asked in
+    parts (rag/decompose.py) has one prompt per part."""
+    prompt_sources = []
     for event in answer_events(question.question, store, settings, question.as_of, spec):
         if isinstance(event, SourcesEvent):
-            prompt_sources = "\n".join(p.article.text[start:end] for p in event.passages for start, end in p.spans)
+            prompt_sources += [p.article.text[start:end] for p in event.passages for start, end in p.spans]
         elif isinstance(event, AnswerEvent):
-            return event.answer, prompt_sources
+            return event.answer, "\n".join(prompt_sources)
     raise AssertionError("answer_events always ends with an AnswerEvent")
 
 

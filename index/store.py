@@ -278,6 +278,11 @@ class Store:
         rows = self.db.execute("SELECT DISTINCT json_extract(record, '$.lang') FROM articles").fetchall()
         return {row[0] for row in rows if row[0]}
 
+    def outlets(self) -> set[str]:
+        """The outlets of the indexed articles."""
+        rows = self.db.execute("SELECT DISTINCT json_extract(record, '$.outlet') FROM articles").fetchall()
+        return {row[0] for row in rows if row[0]}
+
     def duplicate_of(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None

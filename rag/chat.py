@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,16 +19,17 @@ from index.language import question_language
 from index.store import Store
 from rag.compose import Passage, closest_passages, compose
 from rag.conflicts import add_other_sides
+from rag.decompose import Part, join_parts, parts_of
 from rag.followup import Turn, standalone_question
 from rag.generate import build_messages, count_prompt_tokens, extractive_answer, stream_llm
-from rag.labels import ABSTENTION, AS_OF_NEWEST, KEPT_IN_ENGLISH, in_language
+from rag.labels import ABSTENTION, AS_OF_NEWEST, KEPT_IN_ENGLISH, NOT_STATED, in_language
 from rag.llms import explain_failure, load_llm
 from rag.records import Answer, RetrievedSource
 from rag.reread import llm_reader
-from rag.retrieve import retrieve, wants_latest
+from rag.retrieve import Retrieved, retrieve, wants_latest
 from rag.timeline import timeline, wants_timeline
 from rag.translate import needs_translation, translate_question, translate_sentences
-from rag.verify import unmentioned_facts, verify, with_markers
+from rag.verify import Verified, unmentioned_facts, verify, with_markers
 
 MAX_QUESTION_CHARS = 1000
 log = logging.getLogger(__name__)
@@ -102,14 +103,15 @@ def answer_events(
         yield AnswerEvent(result)
         return
 
-    mark = time.perf_counter()
-    retrieved = retrieve(question, store, settings, as_of, published, as_written if translation else None)
-    passages = compose(question, retrieved, settings)
-    timings["retrieve_s"] = time.perf_counter() - mark
-    yield SourcesEvent(passages)
-
+    parts = parts_of(question, store.outlets())
+    answered: list[_PartAnswer] = []
+    for i, part in enumerate(parts):
+        if i:
+            yield TokenEvent(" ")
+        answered.append((yield from _answer_part(part, store, settings, llm, spec, as_of, published,
+                                                 as_written if translation else None, timings)))
     ranked: dict[str, float] = {}
-    for hit in retrieved:  # best first, so the first score seen per article is its best
+    for hit in (hit for found in answered for hit in found.retrieved):  # best first: its first score is its best
         ranked.setdefault(hit.article.id, round(hit.score, 5))
     result = Answer(
         question=question, answer=ABSTENTION, abstained=True, as_of=as_of, llm=spec,
@@ -121,62 +123,102 @@ def answer_events(
             f"The question looks like {language!r} but the articles here are in "
             f"{', '.join(sorted(article_languages))}: retrieval works best when you ask in the articles' language."
         )
-    unmentioned = unmentioned_facts(question, passages) if passages else []
-    if not passages:
-        result.reason = "nothing relevant retrieved"
-    elif unmentioned:
-        result.reason = f"no article here mentions {', '.join(unmentioned)}"
-    else:
-        mark = time.perf_counter()
-        if llm is None:
-            raw = extractive_answer(question, passages)
-            timings["ttft_s"] = time.perf_counter() - mark
-            yield TokenEvent(raw)
-        else:
-            messages = build_messages(question, passages)
-            result.prompt_tokens = count_prompt_tokens(llm, messages)
-            pieces = []
-            try:
-                for piece in stream_llm(llm, messages):
-                    if not pieces:
-                        timings["ttft_s"] = time.perf_counter() - mark
-                    pieces.append(piece)
-                    yield TokenEvent(piece)
-            except Exception as exc:  # a backend failure, never a traceback to the user
-                log.warning("generation failed with %s", spec, exc_info=True)
-                raise explain_failure(spec, llm, exc, settings.llm_timeout_s) from None
-            raw = "".join(pieces)
-        timings["generate_s"] = time.perf_counter() - mark
-        result.model_answer = raw
-        mark = time.perf_counter()
-        reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
-        checked = verify(raw, passages, embedder_for(settings), question, reader)
-        timings["verify_s"] = time.perf_counter() - mark
-        if reader is not None:
-            timings["second_reading_s"] = reader.seconds
-        if settings.conflicting_reports:
-            mark = time.perf_counter()
-            add_other_sides(checked)
-            timings["other_sides_s"] = time.perf_counter() - mark
-        result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
-        result.answer, result.reason = checked.text, checked.reason
-        if translation and not checked.abstained:
+    raws = [found.raw for found in answered if found.raw is not None]
+    result.model_answer = "\n".join(raws) if raws else None
+    counted = [found.prompt_tokens for found in answered if found.prompt_tokens is not None]
+    result.prompt_tokens = sum(counted) if counted else None
+    checked = join_parts([found.checked for found in answered])
+    result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
+    result.answer, result.reason = checked.text, checked.reason
+    if not checked.abstained:
+        result.warnings += [in_language(NOT_STATED, language if translation else None).format(question=part.question)
+                            for part, found in zip(parts, answered) if found.checked.abstained]
+        if translation:
             mark = time.perf_counter()
             if translate_sentences(result.sentences, language, llm):
                 result.warnings.append(KEPT_IN_ENGLISH)
             result.answer = " ".join(with_markers(s) for s in result.sentences)
             timings["translate_s"] += time.perf_counter() - mark
-        if not checked.abstained and wants_latest(question) and passages[0].article.published:
-            result.note = in_language(AS_OF_NEWEST, language if translation else None).format(
-                date=f"{passages[0].article.published:%d %b %Y}")
+        newest = answered[0].passages[0].article.published if answered[0].passages else None
+        if wants_latest(question) and newest:
+            result.note = in_language(AS_OF_NEWEST, language if translation else None).format(date=f"{newest:%d %b %Y}")
             result.answer = f"{result.note} {result.answer}"
-    if translation and result.abstained:
-        result.answer = in_language(result.answer, language)
-    if result.abstained:
-        result.closest = closest_passages(passages)
+    else:
+        if translation:
+            result.answer = in_language(result.answer, language)
+        closest = [c for found in answered for c in closest_passages(found.passages)]
+        result.closest = [c.model_copy(update={"n": n}) for n, c in enumerate(closest, start=1)]
     timings["total_s"] = time.perf_counter() - started
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     yield AnswerEvent(result)
+
+
+@dataclass
+class _PartAnswer:
+    """What answering one part of the question found: its sources, the model's words and their check."""
+
+    retrieved: list[Retrieved]
+    passages: list[Passage]
+    checked: Verified
+    raw: str | None = None
+    prompt_tokens: int | None = None
+
+
+def _add_time(timings: dict[str, float], key: str, since: float) -> None:
+    timings[key] = timings.get(key, 0.0) + time.perf_counter() - since
+
+
+def _answer_part(part: Part, store: Store, settings, llm, spec: str, as_of: date | None,
+                 published: tuple[date | None, date | None], as_written: str | None,
+                 timings: dict[str, float]) -> Generator[SourcesEvent | TokenEvent, None, _PartAnswer]:
+    """Retrieve, compose, generate and verify one part of the question (the whole question, unless it asks for one
+    fact several times: rag/decompose.py), yielding its sources and tokens; returns what it found."""
+    question = part.question
+    mark = time.perf_counter()
+    retrieved = retrieve(question, store, settings, as_of, published, as_written)
+    if part.outlet:
+        retrieved = [hit for hit in retrieved if (hit.article.outlet or "").casefold() == part.outlet.casefold()]
+    passages = compose(question, retrieved, settings)
+    _add_time(timings, "retrieve_s", mark)
+    yield SourcesEvent(passages)
+    unmentioned = unmentioned_facts(question, passages) if passages else []
+    if not passages:
+        return _PartAnswer(retrieved, passages, Verified(ABSTENTION, [], [], True, "nothing relevant retrieved"))
+    if unmentioned:
+        return _PartAnswer(retrieved, passages, Verified(ABSTENTION, [], [], True,
+                                                         f"no article here mentions {', '.join(unmentioned)}"))
+    mark = time.perf_counter()
+    prompt_tokens = None
+    if llm is None:
+        raw = extractive_answer(question, passages)
+        timings.setdefault("ttft_s", time.perf_counter() - mark)
+        yield TokenEvent(raw)
+    else:
+        messages = build_messages(question, passages)
+        prompt_tokens = count_prompt_tokens(llm, messages)
+        pieces = []
+        try:
+            for piece in stream_llm(llm, messages):
+                if not pieces:
+                    timings.setdefault("ttft_s", time.perf_counter() - mark)
+                pieces.append(piece)
+                yield TokenEvent(piece)
+        except Exception as exc:  # a backend failure, never a traceback to the user
+            log.warning("generation failed with %s", spec, exc_info=True)
+            raise explain_failure(spec, llm, exc, settings.llm_timeout_s) from None
+        raw = "".join(pieces)
+    _add_time(timings, "generate_s", mark)
+    mark = time.perf_counter()
+    reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
+    checked = verify(raw, passages, embedder_for(settings), question, reader)
+    _add_time(timings, "verify_s", mark)
+    if reader is not None:
+        timings["second_reading_s"] = timings.get("second_reading_s", 0.0) + reader.seconds
+    if settings.conflicting_reports:
+        mark = time.perf_counter()
+        add_other_sides(checked)
+        _add_time(timings, "other_sides_s", mark)
+    return _PartAnswer(retrieved, passages, checked, raw, prompt_tokens)
 
 
 def ask(

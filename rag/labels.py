@@ -21,6 +21,8 @@ UNCLEAR = "The articles here don't clearly state this; the closest passages are 
 KEPT_IN_ENGLISH = ("Some sentences are shown in English: their translation did not keep every name, number, date or "
                    "negation of the checked sentence.")
 AS_OF_NEWEST = "As of the newest article here ({date}):"  # before an answer to a "last"/"latest" question
+# Shown with an answer to a question asked in parts (rag/decompose.py) for each part no verified sentence answers.
+NOT_STATED = "The articles here don't clearly answer this part of the question: “{question}”"
 # How an answer quotes a source that answers otherwise (rag/conflicts.py), by how the two relate in time.
 SIDE_LABELS = {
     "differs": "{source} ({date}) reports otherwise: “{quote}”",
@@ -34,14 +36,18 @@ TRANSLATED_LABELS = {
     "fr": {ABSTENTION: "Les articles ici ne le disent pas.",
            UNCLEAR: "Les articles ici ne l'indiquent pas clairement ; les passages les plus proches sont listés avec "
                     "les sources.",
-           AS_OF_NEWEST: "D'après l'article le plus récent ici ({date}) :"},
+           AS_OF_NEWEST: "D'après l'article le plus récent ici ({date}) :",
+           NOT_STATED: "Les articles ici ne répondent pas clairement à cette partie de la question : "
+                       "« {question} »"},
     "de": {ABSTENTION: "Die Artikel hier sagen es nicht.",
            UNCLEAR: "Die Artikel hier sagen das nicht eindeutig; die nächstliegenden Passagen stehen bei den Quellen.",
-           AS_OF_NEWEST: "Laut dem neuesten Artikel hier ({date}):"},
+           AS_OF_NEWEST: "Laut dem neuesten Artikel hier ({date}):",
+           NOT_STATED: "Die Artikel hier beantworten diesen Teil der Frage nicht eindeutig: „{question}“"},
     "es": {ABSTENTION: "Los artículos de aquí no lo dicen.",
            UNCLEAR: "Los artículos de aquí no lo dicen con claridad; los pasajes más cercanos aparecen con las "
                     "fuentes.",
-           AS_OF_NEWEST: "Según el artículo más reciente de aquí ({date}):"},
+           AS_OF_NEWEST: "Según el artículo más reciente de aquí ({date}):",
+           NOT_STATED: "Los artículos de aquí no responden con claridad a esta parte de la pregunta: «{question}»"},
 }
 
 
