@@ -80,8 +80,9 @@ def _by_moment(question: str) -> list[Part]:
 
 def join_parts(parts: list[Verified]) -> Verified:
     """One answer from its parts' checked answers: the verified ones' sentences in order, each closed by a full stop
-    (a part's bare "47" reads as a sentence), their citations numbered on (one span cited by two parts is one). It abstains only when every part does (then it is the first
-    part's abstention, with every part's sentences, none verified)."""
+    (a part's bare "47" reads as a sentence), their citations numbered on (one span cited by two parts is one). It
+    abstains only when every part does (then it is the first part's abstention, with every part's sentences, none
+    verified)."""
     if len(parts) == 1:
         return parts[0]
     shown = [part for part in parts if not part.abstained]

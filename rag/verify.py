@@ -165,7 +165,7 @@ class _ArticleFacts:
     words: frozenset[str]  # every word it states, title, outlet and label included
     heading: frozenset[str]  # the words of its title and outlet: what every sentence of it is about
     heading_stems: frozenset[str]  # `heading`, stemmed
-    published_stems: frozenset[str]  # its publication date's day, month and year: the moment it reports on
+    published: frozenset[str]  # its publication date's day, month and year: the moment it reports on
 
 
 @dataclass(frozen=True)
@@ -237,8 +237,7 @@ class Verifier:
                                 + [w for found in relative for w in tokens(found.label)]),
                 heading=frozenset(heading),
                 heading_stems=frozenset(map(stem, heading)),
-                published_stems=frozenset(map(stem, tokens(f"{article.published:%d %B %Y}")))
-                if article.published else frozenset(),
+                published=frozenset(tokens(f"{article.published:%d %B %Y}")) if article.published else frozenset(),
             )
         return self._articles[n]
 
@@ -320,6 +319,11 @@ class Verifier:
         # sentence ("Putin arrived ... After talks, the two leaders signed..."), within QUESTION_FACT_WINDOW, or in the
         # article's title or outlet ("Governor Helena Marsh declared..." under "Dunmore floods: ...").
         repeated = specific & (set(asked.numbers) | set(asked.months) | set(asked.name_words))
+        # The day the question names ("on 22 September 2025") is stated near the answer or is the article's date,
+        # whether or not the claim repeats it: a 15 September count does not answer for 22 September. (A month or a
+        # year names a period, which an article may report from inside it: "met Putin in January 2024".)
+        named_day = any(len(number) <= 2 for number in asked.date_numbers)
+        moment = set(asked.date_numbers) | set(asked.months) if named_day else set()
         specific -= repeated
         keys = key_facts(claim, self.question)
         claim_words = content_words(claim.body) - context  # a first name must not pull in a longer span
@@ -332,7 +336,7 @@ class Verifier:
             if coverage < MIN_ANCHOR_COVERAGE:
                 continue
             window = {w for s in known.sentences[max(0, i - QUESTION_FACT_WINDOW):i + 2] for w in s.words}
-            if not all(stated_word(word, window | known.heading) for word in repeated):
+            if not all(stated_word(word, window | known.heading | known.published) for word in repeated | moment):
                 continue
             if not self._states_predicate(claim, keys, sentence) or not self._colocated(claim, keys, sentence):
                 continue
@@ -459,7 +463,8 @@ class Verifier:
             return 1.0
         known = self._article(n)
         sentences = known.sentences
-        near = sentences[i].word_stems | (sentences[i - 1].word_stems if i > 0 else frozenset()) | known.published_stems
+        near = (sentences[i].word_stems | (sentences[i - 1].word_stems if i > 0 else frozenset())
+                | {stem(word) for word in known.published})
         return len(anchors & near) / len(anchors)
 
     def _yes_no_agrees(self, claim: Claim) -> bool:
