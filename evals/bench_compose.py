@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from evals.attribution import answer_in
-from evals.dataset import PUBLIC_SETS, load_dataset, split_of_set
 from evals.indexes import ScratchIndexes
 from rag.compose import compose
 from rag.retrieve import retrieve
@@ -33,21 +32,15 @@ def run(split: str) -> dict:
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         indexes = ScratchIndexes(settings, Path(scratch))
-        for name, (dataset, corpus) in PUBLIC_SETS.items():
-            question_split = split_of_set(name)
-            if split not in ("all", question_split):
-                continue
-            store, local = indexes.for_set(name, corpus)
-            for question in load_dataset(dataset):
-                if question.type in SKIPPED_TYPES or question.translation_of:
-                    continue
-                started = time.perf_counter()
-                passages = compose(question.question, retrieve(question.question, store, local, question.as_of), local)
-                seconds = time.perf_counter() - started
-                prompt = "\n".join(p.article.text[s:e] for p in passages for s, e in p.spans)
-                rows.append({"id": question.id, "set": name, "split": question_split, "type": question.type,
-                             "composed": answer_in(prompt, question), "sources": len(passages),
-                             "chars": len(prompt), "seconds": round(seconds, 3)})
+        asked = indexes.questions(split, lambda q: q.type not in SKIPPED_TYPES and not q.translation_of)
+        for name, question_split, question, store, local in asked:
+            started = time.perf_counter()
+            passages = compose(question.question, retrieve(question.question, store, local, question.as_of), local)
+            seconds = time.perf_counter() - started
+            prompt = "\n".join(p.article.text[s:e] for p in passages for s, e in p.spans)
+            rows.append({"id": question.id, "set": name, "split": question_split, "type": question.type,
+                         "composed": answer_in(prompt, question), "sources": len(passages),
+                         "chars": len(prompt), "seconds": round(seconds, 3)})
     summary = {}
     for name in dict.fromkeys(r["set"] for r in rows):
         chosen = [r for r in rows if r["set"] == name]

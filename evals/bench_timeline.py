@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.dataset import PUBLIC_SETS, load_dataset, split_of_set
 from evals.indexes import ScratchIndexes
 from evals.metrics import score_timeline, summarise_timelines
 from rag.settings import load_settings, set_process_environment
@@ -31,20 +30,14 @@ def run(split: str) -> dict:
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         indexes = ScratchIndexes(settings, Path(scratch))
-        for name, (dataset, corpus) in PUBLIC_SETS.items():
-            question_split = split_of_set(name)
-            questions = [q for q in load_dataset(dataset) if q.type == "timeline"]
-            if not questions or split not in ("all", question_split):
-                continue
-            store, local = indexes.for_set(name, corpus)
-            for question in questions:
-                started = time.perf_counter()
-                answer = timeline(question.question, store, local)
-                seconds = time.perf_counter() - started
-                public = answer.to_public_json()
-                scores = score_timeline(question, {"timeline": public["timeline"], "citations": public["citations"]})
-                rows.append({"id": question.id, "set": name, "split": question_split, "seconds": round(seconds, 3),
-                             "items": len(answer.timeline), "gold_events": len(question.events), **scores})
+        for name, question_split, question, store, local in indexes.questions(split, lambda q: q.type == "timeline"):
+            started = time.perf_counter()
+            answer = timeline(question.question, store, local)
+            seconds = time.perf_counter() - started
+            public = answer.to_public_json()
+            scores = score_timeline(question, {"timeline": public["timeline"], "citations": public["citations"]})
+            rows.append({"id": question.id, "set": name, "split": question_split, "seconds": round(seconds, 3),
+                         "items": len(answer.timeline), "gold_events": len(question.events), **scores})
     return {"questions": rows, "summary": {s: _summary([r for r in rows if r["split"] == s]) for s in ("dev", "test")
                                            if any(r["split"] == s for r in rows)}}
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from evals.dataset import PUBLIC_SETS, EvalQuestion, load_dataset, split_of_set
 from index.pipeline import ingest
 from index.store import Store, open_store
 
@@ -24,3 +26,14 @@ class ScratchIndexes:
             self._built[corpus] = (open_store(local), local)
             ingest([corpus], *self._built[corpus])
         return self._built[corpus]
+
+    def questions(self, split: str, wanted: Callable[[EvalQuestion], bool]
+                  ) -> Iterator[tuple[str, str, EvalQuestion, Store, object]]:
+        """(set name, its split, question, store, settings) for each `wanted` question of the public sets in `split`
+        ("dev", "test" or "all"); a set's index is built only when it has such a question."""
+        for name, (dataset, corpus) in PUBLIC_SETS.items():
+            question_split = split_of_set(name)
+            if split not in ("all", question_split):
+                continue
+            for question in filter(wanted, load_dataset(dataset)):
+                yield name, question_split, question, *self.for_set(name, corpus)
