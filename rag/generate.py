@@ -60,6 +60,17 @@ def extractive_answer(question: str, passages: list[Passage]) -> str:
     return f"{sentence[: len(sentence) - len(end_mark)]} [{passage.n}]{end_mark or '.'}"
 
 
+def one_reply(llm, instructions: str, examples: tuple[tuple[str, str], ...], text: str) -> str:
+    """The LLM's whole reply to `text` after the worked `examples` (question, reply) under `instructions`: the short
+    side calls of the answer path (translating a question, splitting one into the two it compares)."""
+    messages = [ChatMessage(role=MessageRole.SYSTEM, content=instructions)]
+    for asked, answered in examples:
+        messages += [ChatMessage(role=MessageRole.USER, content=asked),
+                     ChatMessage(role=MessageRole.ASSISTANT, content=answered)]
+    messages.append(ChatMessage(role=MessageRole.USER, content=text))
+    return (llm.chat(messages).message.content or "").strip()
+
+
 def count_prompt_tokens(llm, messages: list[ChatMessage]) -> int | None:
     """Prompt length in the model's own tokens, where the backend exposes its tokenizer (llama.cpp does)."""
     model = getattr(llm, "_model", None)

@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llama_index.core.llms import ChatMessage, MessageRole
 from rapidfuzz import fuzz
 
 from index.language import LANGUAGE_NAMES
 from index.lexicon import GRAMMATICAL_NEGATIONS, MONTH_NUMBERS
 from rag.facts import facts_of, number_value
+from rag.generate import one_reply
 from rag.records import AnswerSentence
 
 log = logging.getLogger(__name__)
@@ -74,12 +74,8 @@ def needs_translation(language: str | None, article_languages: set[str]) -> bool
 
 
 def _chat(llm, instructions: str, examples: tuple[tuple[str, str], ...], text: str) -> str | None:
-    messages = [ChatMessage(role=MessageRole.SYSTEM, content=instructions)]
-    for asked, answered in examples:
-        messages += [ChatMessage(role=MessageRole.USER, content=asked),
-                     ChatMessage(role=MessageRole.ASSISTANT, content=answered)]
-    messages.append(ChatMessage(role=MessageRole.USER, content=text))
-    reply = (llm.chat(messages).message.content or "").strip()
+    """The first line of the LLM's reply, unquoted, or None when it is empty or too long to be a translation."""
+    reply = one_reply(llm, instructions, examples, text)
     first = reply.splitlines()[0].strip().strip('"') if reply else ""
     return first if first and len(first) <= MAX_TRANSLATION_CHARS else None
 
