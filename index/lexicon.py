@@ -103,6 +103,15 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("yesno", re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must)\b",
                          re.I)),
 )
+# A question that asks how far apart two values are ("By how much did the toll rise ...?", "How many more cases ...
+# than ...?", "How many days after the talks failed was the treaty signed?"): rag/compute.py answers it from the two
+# values, and does the arithmetic itself.
+DIFFERENCE_QUESTION = re.compile(
+    r"^\s*by how (?:much|many)\b|\bhow (?:many|much) (?:[a-z-]+ ){0,2}?(?:more|fewer|less|higher|lower)\b"
+    r"|\bhow (?:many (?:days|weeks|months|years|hours)|long) (?:[a-z-]+ )?(?:after|before|later|earlier|passed|"
+    r"elapsed|went by|between)\b|\bwhat (?:is|was) the (?:difference|gap|change)\b", re.I)
+# Units of time a difference may be given in, and their length in days (a month is 30.4375 days on average).
+TIME_UNITS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 # "How many <things> did/were ...": what is counted, which the statement giving the count must name ("600 soldiers",
 # not "four helicopters"). People are often counted without the word ("the death toll rose to 26").
 COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+)(?: (?:in|of|at|on|from|for|to|by|with)"

@@ -1,6 +1,8 @@
 """Answering: question -> retrieve -> compose -> generate -> verify -> Answer, as a stream of events; a timeline
 question ("What happened ... since 2023?") is answered by rag/timeline.py instead, and a question in another
-language than the articles' is translated first and its answer translated back (rag/translate.py).
+language than the articles' is translated first and its answer translated back (rag/translate.py); a question that
+asks for one fact several times is answered in parts (rag/decompose.py), and one that asks how far apart two values
+are is answered from the two values, the difference computed (rag/compute.py).
 
 The CLI and the chat page both consume `answer_events`: sources arrive first (as soon as retrieval is done), then
 tokens as the model writes them, then the verified Answer.
@@ -17,6 +19,7 @@ from datetime import date
 from index.embed import embedder_for
 from index.language import question_language
 from index.store import Store
+from rag import compute
 from rag.compose import Passage, closest_passages, compose
 from rag.conflicts import add_other_sides
 from rag.decompose import Part, join_parts, parts_of
@@ -103,7 +106,9 @@ def answer_events(
         yield AnswerEvent(result)
         return
 
-    parts = parts_of(question, store.outlets())
+    # "By how much did ... rise?": the two values are asked for, and the difference computed (rag/compute.py).
+    operands = compute.timed(question, llm, timings)
+    parts = [Part(asked) for asked in operands] if operands else parts_of(question, store.outlets())
     answered: list[_PartAnswer] = []
     for i, part in enumerate(parts):
         if i:
@@ -127,12 +132,18 @@ def answer_events(
     result.model_answer = "\n".join(raws) if raws else None
     counted = [found.prompt_tokens for found in answered if found.prompt_tokens is not None]
     result.prompt_tokens = sum(counted) if counted else None
-    checked = join_parts([found.checked for found in answered])
+    part_checks = [found.checked for found in answered]
+    if operands:  # each value checked alone if need be, then their difference (rag/compute.py)
+        part_checks = [compute.value_checked(found.checked, found.raw, found.passages, part.question,
+                                             embedder_for(settings)) for part, found in zip(parts, answered)]
+    checked = join_parts(part_checks)
+    if operands:
+        checked = compute.with_difference(checked, part_checks, operands)
     result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
     result.answer, result.reason = checked.text, checked.reason
     if not checked.abstained:
         result.warnings += [in_language(NOT_STATED, language if translation else None).format(question=part.question)
-                            for part, found in zip(parts, answered) if found.checked.abstained]
+                            for part, part_check in zip(parts, part_checks) if part_check.abstained]
         if translation:
             mark = time.perf_counter()
             if translate_sentences(result.sentences, language, llm):

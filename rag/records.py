@@ -43,6 +43,9 @@ class AnswerSentence(BaseModel):
     # Set on a quoted sentence of another source that answers otherwise (rag/conflicts.py): "differs" (published at
     # about the same time), "newer" or "earlier" (a change over time).
     side: str | None = None
+    # Computed by Dateline from the verified values of the sentences before it (rag/compute.py): "That is a
+    # difference of 28: 40 against 12 [1] [2]." Its citations are those values' spans.
+    computed: bool = False
 
 
 class TimelineItem(BaseModel):

@@ -15,6 +15,7 @@ from rag.records import Answer, Citation, Disagreement
 from rag.verify import with_markers
 
 
+COMPUTED = "computed by Dateline from the cited values"  # a difference of two verified values (rag/compute.py)
 CHECKED_IN_ENGLISH = "Checked in English:"  # before the sentence a translated one was verified as
 # Before a quoted sentence of another source that answers otherwise: a conflict, or a change over time.
 SIDE_MARKS = {"differs": "⚖️", "newer": "🕒", "earlier": "🕒"}
@@ -41,6 +42,8 @@ def answer_to_terminal(answer: Answer) -> Group:
                 body.append(f"\n{SIDE_MARKS[sentence.side]} {with_markers(sentence)}", style=SIDE_STYLES[sentence.side])
             elif sentence.verified:
                 body.append(with_markers(sentence) + " ")
+                if sentence.computed:
+                    body.append(f"({COMPUTED}) ", style="dim")
             else:
                 body.append(sentence.text + " ", style="dim")
                 body.append("(unverified) ", style="bold red")
@@ -111,6 +114,8 @@ def answer_to_html(answer: Answer, turn: int) -> str:
                     f"{body}</span>")
         if sentence.side:
             parts.append(f'<span class="dl-side dl-side-{sentence.side}">{SIDE_MARKS[sentence.side]} {body}</span>')
+        elif sentence.computed:
+            parts.append(f'<span class="dl-computed" title="{COMPUTED}">{body}</span>')
         elif sentence.verified:
             parts.append(body)
         else:

@@ -137,3 +137,21 @@ def test_another_source_s_side_is_set_apart_inert_and_cited_in_the_page_and_the_
     console = Console(width=300, record=True)
     console.print(disagreements_to_terminal("Tolvic", []))
     assert "do not report one figure or date with different values" in console.export_text()
+
+
+def test_a_computed_difference_is_marked_as_computed_from_its_cited_values_in_the_page_and_the_terminal():
+    from rich.console import Console
+
+    from ui.render import COMPUTED, answer_to_terminal
+
+    answer = Answer(question="q", answer="x", sentences=[
+        AnswerSentence(text="58.3%.", citations=[1], verified=True),
+        AnswerSentence(text="62.4%.", citations=[2], verified=True),
+        AnswerSentence(text="That is a difference of 4.1 percentage points: 62.4% against 58.3%.", citations=[1, 2],
+                       verified=True, computed=True)])
+    rendered = answer_to_html(answer, turn=3)
+    assert f'<span class="dl-computed" title="{COMPUTED}">That is a difference of 4.1' in rendered
+    assert rendered.count('class="dl-computed"') == 1 and "dl-unverified" not in rendered
+    console = Console(width=300, record=True)
+    console.print(answer_to_terminal(answer))
+    assert f"against 58.3% [1] [2]. ({COMPUTED})" in console.export_text()
