@@ -134,6 +134,7 @@ class _Sentence:
     words: list[str]  # its tokens, with the dates its relative dates mean ("last September" + "september 2023")
     stems: frozenset[str]  # its content words, stemmed
     word_stems: frozenset[str]  # every one of `words`, stemmed
+    dates: frozenset[str]  # the words of the dates its relative dates mean ("thursday" -> "3", "july", "2025")
     clauses: list[list[str]] = field(default_factory=list)  # tokens of each clause, relative dates included
     clause_word_stems: list[frozenset[str]] = field(default_factory=list)
     clause_stems: list[frozenset[str]] = field(default_factory=list)  # content words of each clause, stemmed
@@ -211,8 +212,10 @@ class Verifier:
             sentences = []
             for start, end in sentence_spans(article.text):
                 text = article.text[start:end]
-                words = tokens(text) + _relative_words(relative, start, end)
-                sentence = _Sentence(start, end, words, facts_of(text).stems, frozenset(map(stem, words)))
+                dates = _relative_words(relative, start, end)
+                words = tokens(text) + dates
+                sentence = _Sentence(start, end, words, facts_of(text).stems, frozenset(map(stem, words)),
+                                     frozenset(dates))
                 for c_start, c_end, own_start in clause_spans(text):
                     clause = tokens(text[c_start:c_end]) + _relative_words(relative, start + c_start, start + c_end)
                     opener = tokens(text[own_start:c_end])[:1]
@@ -353,7 +356,10 @@ class Verifier:
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
                 similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
-                overlap = len(claim_words & content_words(text[start:end])) / (len(claim_words) or 1)
+                # the dates its relative dates mean count as its words: "on Thursday" states "3 July 2025"
+                span_content = content_words(text[start:end]).union(
+                    *(sentence.dates for sentence in known.sentences[first:last + 1]))
+                overlap = len(claim_words & span_content) / (len(claim_words) or 1)
                 if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
                     continue
                 score = similarity + overlap + coverage - SPAN_PENALTY * (last - first)

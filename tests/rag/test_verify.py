@@ -270,3 +270,18 @@ def test_what_the_answer_repeats_of_the_question_may_stand_in_the_title_except_f
     assert not checked.abstained and checked.sentences[0].verified
     assert check("Yes, the national government sent soldiers during the floods [1].",
                  "Did the national government send soldiers during the floods?", ARMY_PASSAGES).abstained
+
+
+TREATY = Article(id="treaty.html", title="Belmark and Tarsen sign river treaty", outlet="Gazette",
+                 published=date(2025, 7, 4), hash="9" * 64,
+                 text=("The foreign ministers of Belmark and Tarsen signed a treaty on sharing the Sarel River in "
+                       "Lausanne on Thursday, ending a two-year dispute. Parliaments must still ratify it."))
+
+
+def test_a_date_written_out_is_stated_by_the_relative_date_that_means_it():
+    """'on Thursday' in a Friday 4 July 2025 article is 3 July 2025: a bare date answer shares those words with the
+    span, so the span says the same thing (the weekday's date is what every other check reads too)."""
+    checked = check("3 July 2025 [1].", "When was the treaty signed?", [whole(1, TREATY)])
+    assert not checked.abstained and checked.sentences[0].verified
+    wrong = check("4 July 2025 [1].", "When was the treaty signed?", [whole(1, TREATY)])
+    assert wrong.abstained and not wrong.sentences[0].verified
