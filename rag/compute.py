@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from index.embed import Embedder
@@ -83,14 +83,15 @@ def operand_questions(question: str, llm) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class Operand:
-    """One value a difference is computed from: a date, or an amount with its unit, as the verified sentence writes
-    it, and the spans that state it."""
+    """One value a difference is computed from: a date, or an amount with its unit, as the sentence writes it, and
+    the spans that state it (none until it is read from a verified sentence)."""
 
     value: date | float
     unit: str  # "date", "%", a time unit ("year"), or "" for a count or a sum
     text: str  # as written: "3 February 2026", "42.6%", "six years"
-    decimals: int
-    citations: tuple[Citation, ...]
+    decimals: int = 0
+    citations: tuple[Citation, ...] = ()
+    plain: str = ""  # an amount's number as the verifier's facts write it: "5100" for "5,100", "6" for "six"
 
 
 def operand_of(part: Verified, question: str) -> Operand | None:
@@ -111,18 +112,8 @@ def operand_of(part: Verified, question: str) -> Operand | None:
             keys = key_facts(read_claim(sentence.text), asked).numbers - facts_of(sentence.text).date_numbers
             values = [value for value in _amounts(sentence.text) if value.plain in keys]
         for value in values:
-            found.setdefault((value.value, value.unit), Operand(value.value, value.unit, value.text, value.decimals,
-                                                                citations))
+            found.setdefault((value.value, value.unit), replace(value, citations=citations))
     return next(iter(found.values())) if len(found) == 1 else None
-
-
-@dataclass(frozen=True)
-class _Value:
-    value: date | float
-    unit: str
-    text: str
-    decimals: int = 0
-    plain: str = ""  # the number as the verifier's facts write it: "5100", "6"
 
 
 def _plain(number: str) -> str:
@@ -131,7 +122,7 @@ def _plain(number: str) -> str:
     return str(NUMBER_WORDS[word]) if word in NUMBER_WORDS else number.replace(",", "")
 
 
-def _dates(text: str, published: date | None) -> list[_Value]:
+def _dates(text: str, published: date | None) -> list[Operand]:
     """The full dates `text` states; a day without a year is in the year of the article's date, or the year before
     when that would be after it ("on 28 December" in a January article)."""
     found = []
@@ -147,11 +138,11 @@ def _dates(text: str, published: date | None) -> list[_Value]:
             continue
         if not match["year"] and published and when > published:
             when = when.replace(year=year - 1)
-        found.append(_Value(when, "date", match.group(0)))
+        found.append(Operand(when, "date", match.group(0)))
     return found
 
 
-def _amounts(text: str) -> list[_Value]:
+def _amounts(text: str) -> list[Operand]:
     """Each amount `text` states with its unit: "42.6%" (unit "%"), "six years" ("year"), "4.2 million euros"
     (4,200,000, no unit), "543 cases" (543, no unit)."""
     found = []
@@ -164,7 +155,7 @@ def _amounts(text: str) -> list[_Value]:
         word = (match["unit"] or "").lower()
         unit = "%" if match["percent"] else word.removesuffix("s") if word.removesuffix("s") in TIME_UNITS else ""
         written = text[match.start():match.start("unit")] if word in STOP_WORDS else match.group(0)
-        found.append(_Value(value, unit, written.strip(), decimals, number))
+        found.append(Operand(value, unit, written.strip(), decimals, plain=number))
     return found
 
 
@@ -183,7 +174,7 @@ def difference_sentence(first: Operand, second: Operand) -> str | None:
         amount = _number(abs(b - a), max(first.decimals, second.decimals, 1))
         return f"That is a difference of {amount} {unit}{'s' if amount != '1' else ''}: {second.text} against " \
                f"{first.text}."
-    if (first.unit == "%") != (second.unit == "%") or first.unit != second.unit:
+    if first.unit != second.unit:  # a share against a count, a duration against a sum
         return None
     amount = _number(abs(second.value - first.value), max(first.decimals, second.decimals))
     points = " percentage points" if first.unit == "%" else ""
@@ -198,10 +189,11 @@ def _number(value: float, decimals: int) -> str:
 
 def value_checked(checked: Verified, raw: str | None, passages: list[Passage], question: str,
                   embedder: Embedder) -> Verified:
-    """The checked answer to a value question; when none of the model's sentences was verified, its one value alone
-    ("58.3% [1]" of "The preliminary estimate of first-round turnout ... was 58.3% [1]") checked as a bare answer
-    is — the check a bare answer from the model gets: the value must stand in a clause of the cited article about what
-    the question asks. The model restates the value question in its own words, which the article need not use."""
+    """The checked answer to a value question. When none of the model's sentences was verified, the one value they
+    give is checked alone, as a bare answer ("58.3% [1]" of "The preliminary estimate of first-round turnout ... was
+    58.3% [1]"): the model restates the value question in its own words, which the article need not use. A bare
+    answer gets the same checks as always: the value must stand in a clause of the cited article about what the
+    question asks."""
     if not checked.abstained or not raw or not passages:
         return checked
     asked = read_question(question)

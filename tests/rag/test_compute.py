@@ -93,7 +93,7 @@ def test_an_unverified_answer_gives_no_operand():
 
 
 def _value(value, unit="", text=None, decimals=0) -> Operand:
-    return Operand(value, unit, text or str(value), decimals, ())
+    return Operand(value, unit, text or str(value), decimals)
 
 
 @pytest.mark.parametrize("first, second, stated", [
