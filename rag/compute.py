@@ -222,12 +222,15 @@ def _with_counted(value: str, text: str, counted: str | None) -> str:
 
 def with_difference(joined: Verified, parts: list[Verified], questions: tuple[str, str]) -> Verified:
     """The joined answer of the two value questions, closed by their difference citing both values' spans; an
-    abstention when either value is missing or ambiguous, the two are not of one kind, or the starting value comes
-    from a newer article than the ending one."""
+    abstention when either value is missing or ambiguous, both are one value of one article (the two questions were
+    answered with the same statement: a "difference of 0" between the first and the final toll), the two are not of
+    one kind, or the starting value comes from a newer article than the ending one."""
     first, second = (operand_of(part, question) for part, question in zip(parts, questions))
     reason = None
     if first is None or second is None:
         reason = "the two values to compare were not both stated"
+    elif first.value == second.value and {c.source for c in first.citations} & {c.source for c in second.citations}:
+        reason = "both values are the same figure from one article"
     elif not isinstance(first.value, date) and _newer(first, second):
         reason = "the starting value comes from a newer article than the ending value"
     elif (stated := difference_sentence(first, second)) is None:

@@ -138,6 +138,7 @@ def test_the_difference_cites_both_values_and_is_marked_computed():
     (_part("The toll was 35.", "b.md", date(2026, 4, 28)), _part("The toll was 23.", "a.md", date(2026, 4, 14)),
      "the starting value comes from a newer article than the ending value"),
     (_part("Turnout was 58.3%."), _part("Turnout was 62,400 voters.", "b.md"), "the two values are not of one kind"),
+    (_part("The toll was 23."), _part("The toll was 23."), "both values are the same figure from one article"),
 ])
 def test_no_difference_is_shown_unless_both_values_are_checked_of_one_kind_and_in_order(first, second, reason):
     joined = Verified("", [*first.sentences, *second.sentences], [*first.citations, *second.citations], False)
