@@ -43,7 +43,8 @@ DATELINE_WORDS = frozenset("published updated posted modified am pm gmt utc bst 
 SENTENCE_START_WORDS = frozenset(
     "The A An In On At It He She They This That These Those After Before During But And Yes No According What Who "
     "Whom Whose When Where Why How Which Did Does Do Is Are Was Were Has Have Had Can Could Will Would Should As "
-    "His Her Their Its Since While Under Over Both Neither Not There Then So If Although Though Because".split()
+    "His Her Their Its Since While Under Over Both Neither Not There Then So If Although Though Because By For From "
+    "With To Until Between Of Among Despite".split()
 )
 
 # Words that turn a statement into its opposite; counted to compare a claim's polarity with its source's.

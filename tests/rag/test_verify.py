@@ -285,3 +285,9 @@ def test_a_date_written_out_is_stated_by_the_relative_date_that_means_it():
     assert not checked.abstained and checked.sentences[0].verified
     wrong = check("4 July 2025 [1].", "When was the treaty signed?", [whole(1, TREATY)])
     assert wrong.abstained and not wrong.sentences[0].verified
+
+
+@pytest.mark.parametrize("question", ["By how many days did the visit overrun?", "For how long did Putin stay?",
+                                      "Until when did the talks in Pyongyang last?"])
+def test_a_preposition_opening_a_question_is_not_a_name_the_articles_must_mention(question):
+    assert unmentioned_facts(question, SEED_PASSAGES) == []
