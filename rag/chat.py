@@ -108,7 +108,7 @@ def answer_events(
 
     # "By how much did ... rise?": the two values are asked for, and the difference computed (rag/compute.py).
     operands = compute.timed(question, llm, timings)
-    parts = [Part(asked) for asked in operands] if operands else parts_of(question, store.outlets())
+    parts = [Part(asked, value=True) for asked in operands] if operands else parts_of(question, store.outlets())
     answered: list[_PartAnswer] = []
     for i, part in enumerate(parts):
         if i:
@@ -132,18 +132,14 @@ def answer_events(
     result.model_answer = "\n".join(raws) if raws else None
     counted = [found.prompt_tokens for found in answered if found.prompt_tokens is not None]
     result.prompt_tokens = sum(counted) if counted else None
-    part_checks = [found.checked for found in answered]
-    if operands:  # each value checked alone if need be, then their difference (rag/compute.py)
-        part_checks = [compute.value_checked(found.checked, found.raw, found.passages, part.question,
-                                             embedder_for(settings)) for part, found in zip(parts, answered)]
-    checked = join_parts(part_checks)
+    checked = join_parts([found.checked for found in answered])
     if operands:
-        checked = compute.with_difference(checked, part_checks, operands)
+        checked = compute.with_difference(checked, [found.checked for found in answered], operands)
     result.sentences, result.citations, result.abstained = checked.sentences, checked.citations, checked.abstained
     result.answer, result.reason = checked.text, checked.reason
     if not checked.abstained:
         result.warnings += [in_language(NOT_STATED, language if translation else None).format(question=part.question)
-                            for part, part_check in zip(parts, part_checks) if part_check.abstained]
+                            for part, found in zip(parts, answered) if found.checked.abstained]
         if translation:
             mark = time.perf_counter()
             if translate_sentences(result.sentences, language, llm):
@@ -222,6 +218,8 @@ def _answer_part(part: Part, store: Store, settings, llm, spec: str, as_of: date
     mark = time.perf_counter()
     reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
     checked = verify(raw, passages, embedder_for(settings), question, reader)
+    if part.value:  # one value of a difference: the model's restating sentence rejected, its value alone checked
+        checked = compute.value_checked(checked, raw, passages, question, embedder_for(settings), reader)
     _add_time(timings, "verify_s", mark)
     if reader is not None:
         timings["second_reading_s"] = timings.get("second_reading_s", 0.0) + reader.seconds

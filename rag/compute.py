@@ -34,6 +34,7 @@ from rag.compose import Passage
 from rag.facts import facts_of
 from rag.question import read_question
 from rag.records import AnswerSentence, Citation
+from rag.reread import SecondReader
 from rag.verify import Verified, key_facts, read_claim, split_answer, verify, with_markers
 
 log = logging.getLogger(__name__)
@@ -188,12 +189,12 @@ def _number(value: float, decimals: int) -> str:
 
 
 def value_checked(checked: Verified, raw: str | None, passages: list[Passage], question: str,
-                  embedder: Embedder) -> Verified:
+                  embedder: Embedder, reader: SecondReader | None = None) -> Verified:
     """The checked answer to a value question. When none of the model's sentences was verified, the one value they
     give is checked alone, as a bare answer ("58.3% [1]" of "The preliminary estimate of first-round turnout ... was
     58.3% [1]"): the model restates the value question in its own words, which the article need not use. A bare
-    answer gets the same checks as always: the value must stand in a clause of the cited article about what the
-    question asks."""
+    answer gets the same checks as always, the `reader`'s second reading included: the value must stand in a clause
+    of the cited article about what the question asks."""
     if not checked.abstained or not raw or not passages:
         return checked
     asked = read_question(question)
@@ -206,7 +207,7 @@ def value_checked(checked: Verified, raw: str | None, passages: list[Passage], q
             values.setdefault(value.text.lower(), f"{_with_counted(value.text, text, asked.counted)}{markers}.")
     if len(values) != 1:
         return checked
-    bare = verify(next(iter(values.values())), passages, embedder, question)
+    bare = verify(next(iter(values.values())), passages, embedder, question, reader)
     return checked if bare.abstained else bare
 
 

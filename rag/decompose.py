@@ -35,11 +35,13 @@ _SINGULAR = {"do": "does", "have": "has", "are": "is", "were": "was"}
 
 @dataclass(frozen=True)
 class Part:
-    """One fact the question asks for: the question that asks it alone, and the outlet whose articles answer it
-    (None: any article)."""
+    """One fact the question asks for: the question that asks it alone, the outlet whose articles answer it (None:
+    any article), and whether it asks for one value of a difference (rag/compute.py), whose value alone may be
+    checked when the model's sentence is not."""
 
     question: str
     outlet: str | None = None
+    value: bool = False
 
 
 def parts_of(question: str, outlets: Iterable[str]) -> list[Part]:

@@ -9,7 +9,9 @@ import pytest
 
 from index.records import Article
 from rag.chat import ask
-from rag.compute import Operand, asks_difference, difference_sentence, operand_of, operand_questions, with_difference
+from rag.compute import (
+    Operand, asks_difference, difference_sentence, operand_of, operand_questions, value_checked, with_difference,
+)
 from rag.labels import UNCLEAR
 from rag.records import AnswerSentence, Citation
 from rag.verify import Verified
@@ -173,3 +175,36 @@ def test_a_value_the_articles_do_not_state_means_no_difference_over_a_real_store
     scripted_llm.reply(VALUE_QUESTIONS, "The landslide killed 29 people [1].", "The death toll rose to 35 [1].")
     answer = ask(RISE, store, settings, llm_spec="scripted")
     assert answer.abstained and "difference" not in answer.answer and answer.closest
+
+
+TURNOUT = Article(id="turnout.md", title="Kelmora count begins", outlet="Kelmora Post", published=date(2025, 4, 28),
+                  text=("Voting took place on Sunday, and the commission put preliminary turnout at 58.3%, compared "
+                        "with 54.0% at the last mayoral election in 2021. Counting resumes on Tuesday."))
+ESTIMATE = "What was the preliminary estimate of turnout in the Kelmora mayoral election?"
+
+
+def _value_checked(raw: str) -> tuple[Verified, Verified]:
+    """The model's answer checked as usual, then by `value_checked`."""
+    from rag.compose import Passage
+    from rag.verify import verify
+    from tests.embedding import embedder
+
+    passages = [Passage(1, TURNOUT, [(0, len(TURNOUT.text))], [1.0])]
+    checked = verify(raw, passages, embedder(), ESTIMATE)
+    return checked, value_checked(checked, raw, passages, ESTIMATE, embedder())
+
+
+def test_a_value_sentence_the_article_words_otherwise_is_checked_by_its_value_alone():
+    as_written, checked = _value_checked(
+        "The preliminary estimate of turnout in the Kelmora mayoral election was 58.3% [1].")
+    assert as_written.abstained  # "estimate" is not in the article's sentence
+    assert not checked.abstained and [s.text for s in checked.sentences] == ["58.3%."]
+    assert checked.citations[0].text.startswith("Voting took place on Sunday")
+
+
+@pytest.mark.parametrize("raw", [
+    "The preliminary estimate of turnout in the Kelmora mayoral election was 61.7% [1].",  # not in the article
+    "Turnout was 58.3% in the preliminary estimate and 54.0% in 2021 [1].",  # two values: which one?
+])
+def test_a_value_the_article_does_not_state_or_one_of_several_stays_unchecked(raw):
+    assert _value_checked(raw)[1].abstained
