@@ -217,9 +217,10 @@ def _answer_part(part: Part, store: Store, settings, llm, spec: str, as_of: date
     _add_time(timings, "generate_s", mark)
     mark = time.perf_counter()
     reader = llm_reader(llm, spec, settings.llm_timeout_s) if llm is not None and settings.second_reading else None
-    checked = verify(raw, passages, embedder_for(settings), question, reader)
+    embedder = embedder_for(settings)
+    checked = verify(raw, passages, embedder, question, reader)
     if part.value:  # one value of a difference: the model's restating sentence rejected, its value alone checked
-        checked = compute.value_checked(checked, raw, passages, question, embedder_for(settings), reader)
+        checked = compute.value_checked(checked, raw, passages, question, embedder, reader)
     _add_time(timings, "verify_s", mark)
     if reader is not None:
         timings["second_reading_s"] = timings.get("second_reading_s", 0.0) + reader.seconds

@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from index.embed import Embedder
-from index.lexicon import DIFFERENCE_QUESTION, MONTH_NUMBERS, MONTHS, NUMBER_WORDS, STOP_WORDS, TIME_UNITS, stem
+from index.events import date_mentions
+from index.lexicon import DIFFERENCE_QUESTION, NUMBER_WORDS, STOP_WORDS, TIME_UNITS, stem
 from rag.generate import one_reply
 from rag.labels import UNCLEAR
 from rag.compose import Passage
@@ -55,9 +56,6 @@ SPLIT_EXAMPLES = (
 MAX_OPERAND_QUESTION_CHARS = 300
 MAX_COUNTED_GAP = 3  # words between a count and the noun it counts: "112 suspected cases", "41 people"
 _LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•]|Q\d*:|Question \d*:)\s*", re.I)
-_MONTH = "|".join(MONTHS)
-_FULL_DATE = re.compile(rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})|(?P<month2>{_MONTH})\s+"
-                        rf"(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?),?(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)
 _WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
@@ -124,23 +122,10 @@ def _plain(number: str) -> str:
 
 
 def _dates(text: str, published: date | None) -> list[Operand]:
-    """The full dates `text` states; a day without a year is in the year of the article's date, or the year before
-    when that would be after it ("on 28 December" in a January article)."""
-    found = []
-    for match in _FULL_DATE.finditer(text):
-        day = int(match["day"] or match["day2"])
-        month = MONTH_NUMBERS[(match["month"] or match["month2"]).lower()]
-        year = int(match["year"]) if match["year"] else published.year if published else None
-        if year is None:
-            continue
-        try:
-            when = date(year, month, day)
-        except ValueError:
-            continue
-        if not match["year"] and published and when > published:
-            when = when.replace(year=year - 1)
-        found.append(Operand(when, "date", match.group(0)))
-    return found
+    """The days `text` states as written (index/events.py reads them, as for timelines; a day without a year is put
+    in the year nearest the article's date, and none is read without that date)."""
+    return [Operand(mention.day, "date", mention.said) for mention in date_mentions(text, published)
+            if mention.precision == "day" and not mention.relative]
 
 
 def _amounts(text: str) -> list[Operand]:
