@@ -90,9 +90,10 @@ SYNONYMS = (
 
 # What kind of thing a question asks for, first match wins; "which year" is a date, "which city" a name.
 QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("number", re.compile(r"^\s*how (?:many|much|often|long|old|far)\b|^\s*what (?:(?:is|was|were|are) the )?"
-                          r"(?:percentage|share|number|proportion|amount|sum|price|score|toll|death toll|population|"
-                          r"total|size|cost|value|age|rate)\b", re.I)),
+    ("number", re.compile(r"^\s*(?:for )?how (?:many|much|often|long|old|far|wide|tall|heavy)\b|^\s*what (?:(?:is|was|"
+                          r"were|are) the )?(?:percentage|share|number|proportion|amount|sum|price|score|toll|"
+                          r"death toll|population|total|size|cost|value|age|rate|width|length|height|diameter|"
+                          r"distance|weight|mass)\b", re.I)),
     ("date", re.compile(r"^\s*(?:when|since when|until when|how long ago|(?:on |in )?what (?:year|month|day|date|"
                         r"time)|(?:on |in )?which (?:year|month|day|date))\b", re.I)),
     ("place", re.compile(r"^\s*(?:where|from where|(?:in |at |to |from )?(?:which|what) (?:\w+ )?(?:city|country|"
@@ -113,6 +114,21 @@ DIFFERENCE_QUESTION = re.compile(
     r"elapsed|went by|between)\b|\bwhat (?:is|was) the (?:difference|gap|change)\b", re.I)
 # Units of time a difference may be given in, and their length in days (a month is 30.4375 days on average).
 TIME_UNITS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+# What a measuring question measures, as the units its answer's number must be given in, first match wins: "How wide
+# is the mirror?" is not answered by "61 hexagonal segments", nor "What share of the vote...?" by "71,400 votes".
+# Units are written singular, lower case; "%" stands for "%", "per cent" and "percentage points".
+LENGTH_UNITS = frozenset("metre meter m kilometre kilometer km centimetre centimeter cm millimetre millimeter mm mile "
+                         "foot feet ft inch yard".split())
+MASS_UNITS = frozenset("gram g kilogram kilo kg tonne ton t pound lb".split())
+DURATION_UNITS = frozenset(TIME_UNITS) | frozenset("second minute hour decade century".split())
+MEASURES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
+    (re.compile(r"^\s*(?:for )?how long\b", re.I), DURATION_UNITS | LENGTH_UNITS),
+    (re.compile(r"^\s*how (?:wide|tall)\b|^\s*what (?:is|was) the (?:width|length|height|diameter|distance)\b",
+                re.I), LENGTH_UNITS),
+    (re.compile(r"^\s*how heavy\b|^\s*how much (?:does|did|do|will|would|can) [^?]{1,80}?\bweigh|"
+                r"^\s*what (?:is|was) the (?:weight|mass)\b", re.I), MASS_UNITS),
+    (re.compile(r"^\s*what (?:(?:is|was|were|are) the )?(?:percentage|share|proportion)\b", re.I), frozenset("%")),
+)
 # "How many <things> did/were ...": what is counted, which the statement giving the count must name ("600 soldiers",
 # not "four helicopters"). People are often counted without the word ("the death toll rose to 26").
 COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+)(?: (?:in|of|at|on|from|for|to|by|with)"

@@ -28,11 +28,11 @@ from datetime import date
 
 from index.embed import Embedder
 from index.events import date_mentions
-from index.lexicon import DIFFERENCE_QUESTION, NUMBER_WORDS, STOP_WORDS, TIME_UNITS, stem
+from index.lexicon import DIFFERENCE_QUESTION, STOP_WORDS, TIME_UNITS, stem
 from rag.generate import one_reply
 from rag.labels import UNCLEAR
 from rag.compose import Passage
-from rag.facts import facts_of
+from rag.facts import AMOUNT, facts_of, plain_number
 from rag.question import read_question
 from rag.records import AnswerSentence, Citation
 from rag.reread import SecondReader
@@ -56,11 +56,6 @@ SPLIT_EXAMPLES = (
 MAX_OPERAND_QUESTION_CHARS = 300
 MAX_COUNTED_GAP = 3  # words between a count and the noun it counts: "112 suspected cases", "41 people"
 _LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•]|Q\d*:|Question \d*:)\s*", re.I)
-_WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
-    rf"(?P<half>\s+and\s+a\s+half)?(?:\s*(?P<percent>%|per\s?cent\b|percentage points?\b))?"
-    rf"(?:\s*(?P<scale>million|billion|thousand)\b)?(?:\s+(?P<unit>[a-z]+))?", re.I)
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
@@ -115,12 +110,6 @@ def operand_of(part: Verified, question: str) -> Operand | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _plain(number: str) -> str:
-    """A number as the verifier's facts write it: "5,100" -> "5100", "six" -> "6"."""
-    word = number.lower()
-    return str(NUMBER_WORDS[word]) if word in NUMBER_WORDS else number.replace(",", "")
-
-
 def _dates(text: str, published: date | None) -> list[Operand]:
     """The days `text` states as written (index/events.py reads them, as for timelines; a day without a year is put
     in the year nearest the article's date, and none is read without that date)."""
@@ -132,8 +121,8 @@ def _amounts(text: str) -> list[Operand]:
     """Each amount `text` states with its unit: "42.6%" (unit "%"), "six years" ("year"), "4.2 million euros"
     (4,200,000, no unit), "543 cases" (543, no unit)."""
     found = []
-    for match in _AMOUNT.finditer(text):
-        number = _plain(match["number"])
+    for match in AMOUNT.finditer(text):
+        number = plain_number(match["number"])
         value = float(number) + (0.5 if match["half"] else 0.0)
         decimals = len(number.partition(".")[2]) + (1 if match["half"] else 0)
         if match["scale"]:

@@ -37,6 +37,13 @@ _CLAUSE_BREAK = re.compile(
 _TENS = {w: v for w, v in NUMBER_WORDS.items() if v >= 20}
 _UNITS = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9}
 _COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.I)
+_WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# An amount as written: its number, then "and a half", a percent sign or words, a scale and the word after it (its
+# unit, or what it counts): "42.6%", "4.2 million euros", "six-day", "1,140 kilograms".
+AMOUNT = re.compile(
+    rf"(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
+    rf"(?P<half>\s+and\s+a\s+half)?(?:\s*(?P<percent>%|per\s?cent\b|percentage points?\b))?"
+    rf"(?:\s*(?P<scale>million|billion|thousand)\b)?(?:(?:\s+|-)(?P<unit>[a-z]+))?", re.I)
 MIN_VARIANT_LETTERS = 5
 MIN_VARIANT_RATIO = 80  # "novak" / "nowak" is 80; "shoigu" / "lavrov", "il" / "un" are far below
 LIGHT_CLAUSE_TOKENS = 4  # "19 June 2024", "Sept 13": clauses this short belong to their neighbour
@@ -68,6 +75,23 @@ def number_value(token: str) -> str | None:
         return token
     value = NUMBER_WORDS.get(token)
     return str(value) if value is not None and token != "one" else None
+
+
+def plain_number(number: str) -> str:
+    """A number as `tokens` writes it: "5,100" -> "5100", "six" -> "6"."""
+    word = number.lower()
+    return str(NUMBER_WORDS[word]) if word in NUMBER_WORDS else number.replace(",", "")
+
+
+def measured_numbers(text: str, units: Collection[str]) -> frozenset[str]:
+    """The numbers `text` gives in one of `units` (singular, lower case; "%" for a percentage), as `tokens` writes
+    them: "9.2 metres across" -> {"9.2"} for lengths, but not the "61" of "61 hexagonal segments"."""
+    found = set()
+    for match in AMOUNT.finditer(text):
+        unit = "%" if match["percent"] else (match["unit"] or "").lower()
+        if unit in units or unit.removesuffix("s") in units or unit.removesuffix("es") in units:
+            found.add(plain_number(match["number"]))
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

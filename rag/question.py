@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.lexicon import COUNTED_THING, QUESTION_KINDS, UNNAMED_COUNTS, stem
+from index.lexicon import COUNTED_THING, MEASURES, QUESTION_KINDS, UNNAMED_COUNTS, stem
 from rag.facts import Facts, content_stems, facts_of
 from rag.retrieve import wants_latest
 
@@ -24,6 +24,7 @@ class Question:
     latest: bool = False  # "last", "latest", "as of": the newest source's answer is the answer
     asks_where: bool = False  # "where ...?": the answer is a place after "in", "at", "to"... ("met in Pyongyang")
     counted: str | None = None  # "how many soldiers ...?": "soldier", stemmed; the count's clause must name it
+    units: frozenset[str] = frozenset()  # "how wide ...?": lengths; the answer's number must be given in one of them
 
     @property
     def topic(self) -> frozenset[str]:
@@ -65,6 +66,16 @@ def counted_thing(text: str) -> str | None:
     return None
 
 
+def measured_in(text: str) -> frozenset[str]:
+    """The units an answer to a measuring question gives its number in ("How heavy is the probe?" -> kilograms,
+    tonnes...); none for other questions."""
+    for candidate in _readings(text):
+        units = next((units for pattern, units in MEASURES if pattern.match(candidate)), None)
+        if units:
+            return units
+    return frozenset()
+
+
 def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
     """What `text` asks; the words of any of `outlets` it names say whose report is asked for, not what it is about
     ("What fine did the utility receive, according to the Halden Business Journal?")."""
@@ -74,4 +85,4 @@ def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
             anchors -= content_stems(outlet)
     return Question(text=text, kind=question_kind(text), anchors=anchors, facts=facts_of(text),
                     latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)),
-                    counted=counted_thing(text))
+                    counted=counted_thing(text), units=measured_in(text))

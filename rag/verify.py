@@ -26,7 +26,9 @@ from index.lexicon import (
     ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, content_words, stem,
 )
 from rag.compose import Passage
-from rag.facts import Facts, clause_spans, clauses, contains_name, facts_of, stated_word, tokens
+from rag.facts import (
+    Facts, clause_spans, clauses, contains_name, facts_of, measured_numbers, stated_word, tokens,
+)
 from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, SECOND_READING_DIFFERS, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
 from rag.reread import READ_KINDS, SecondReader, contradicts
@@ -105,7 +107,11 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     asked = question.facts
     numbers = facts.numbers - asked.numbers
     months = facts.months - asked.months
-    names = tuple(name for name in facts.names if not set(name) & asked.name_words)
+    # A capitalised first word the question writes as a common word is that word, not a name: "Counting is slower"
+    # names no one to "Who is leading the count?", "Shares in Marlow & Finch jumped" no offer to "per-share offer".
+    opening = tuple(tokens(claim.body)[:1])
+    names = tuple(name for name in facts.names if not set(name) & asked.name_words
+                  and not (name == opening and stem(name[0]) in question.predicate))
     if question.kind == "date":  # the date itself: "July 2023", not the "70" of "the 70th anniversary"
         dates = numbers & facts.date_numbers
         return KeyFacts(dates, months, (), bool(dates or months))
@@ -114,6 +120,8 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
         if question.counted:  # "how many soldiers": "600 soldiers", not the "four helicopters" sent with them
             counts &= frozenset().union(*(facts_of(statement).numbers for statement in claim.statements
                                           if question.counted in {stem(w) for w in tokens(statement)}))
+        if question.units:  # "how wide": "9.2 metres", not "61 hexagonal segments"
+            counts &= measured_numbers(claim.body, question.units)
         return KeyFacts(counts, frozenset(), (), bool(counts))
     if question.kind == "name":
         return KeyFacts(frozenset(), frozenset(), names, bool(names), any_name=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from index.lexicon import stem
-from rag.question import counted_thing
+from rag.question import counted_thing, read_question
 
 
 @pytest.mark.parametrize("question, counted", [
@@ -16,3 +16,23 @@ from rag.question import counted_thing
 ])
 def test_what_a_how_many_question_counts_is_its_noun_not_a_name_after_it(question, counted):
     assert counted_thing(question) == (stem(counted) if counted else None)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("How wide is the telescope's main mirror?", "metre"),
+    ("What was the length of the new bridge?", "km"),
+    ("How much does the Kestrel probe weigh?", "kilogram"),
+    ("How heavy was the meteorite?", "tonne"),
+    ("What share of the vote did Novak win?", "%"),
+    ("How long did the strike last?", "hour"),
+    ("How long is the new runway?", "metre"),
+])
+def test_a_measuring_question_wants_its_number_in_a_unit_of_what_it_measures(question, unit):
+    asked = read_question(question)
+    assert asked.kind == "number" and unit in asked.units
+
+
+@pytest.mark.parametrize("question", ["How many soldiers did the government send?", "When did the talks end?",
+                                      "How far did shares fall on Monday?", "What was the price of the offer?"])
+def test_other_questions_want_no_particular_unit(question):
+    assert read_question(question).units == frozenset()

@@ -291,3 +291,28 @@ def test_a_date_written_out_is_stated_by_the_relative_date_that_means_it():
                                       "Until when did the talks in Pyongyang last?"])
 def test_a_preposition_opening_a_question_is_not_a_name_the_articles_must_mention(question):
     assert unmentioned_facts(question, SEED_PASSAGES) == []
+
+
+PROBE = Article(id="probe.md", title="Kestrel probe launched", outlet="Gazette", published=date(2026, 3, 2),
+                hash="c" * 64,
+                text=("The Kestrel probe, which weighs 1,140 kilograms, separated from its rocket 52 minutes after "
+                      "lift-off. Its camera mirror is 40 centimetres wide and is made of 12 segments. Counting of "
+                      "the mission's votes was slow."))
+
+
+@pytest.mark.parametrize("question, right, wrong", [
+    ("How much does the Kestrel probe weigh?", "The Kestrel probe weighs 1,140 kilograms [1].",
+     "The Kestrel probe separated from its rocket 52 minutes after lift-off [1]."),
+    ("How wide is the Kestrel probe's camera mirror?", "The Kestrel probe's camera mirror is 40 centimetres wide [1].",
+     "The Kestrel probe's camera mirror is made of 12 segments [1]."),
+])
+def test_a_measuring_question_is_answered_only_by_a_number_in_a_unit_of_what_it_measures(question, right, wrong):
+    assert not check(right, question, [whole(1, PROBE)]).abstained
+    checked = check(wrong, question, [whole(1, PROBE)])
+    assert checked.abstained and "number" in checked.reason
+
+
+def test_a_capitalised_first_word_the_question_writes_as_a_common_word_is_not_a_name_answering_who():
+    checked = check("Counting of the mission's votes was slow [1].", "Who is leading the count of the votes?",
+                    [whole(1, PROBE)])
+    assert checked.abstained and "name" in checked.reason

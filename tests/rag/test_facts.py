@@ -1,0 +1,18 @@
+"""Reading what a text states: Dateline's own parsing, no model."""
+
+import pytest
+
+from index.lexicon import DURATION_UNITS, LENGTH_UNITS, MASS_UNITS
+from rag.facts import measured_numbers
+
+
+@pytest.mark.parametrize("text, units, numbers", [
+    ("The probe, which weighs 1,140 kilograms, separated 52 minutes after lift-off.", MASS_UNITS, {"1140"}),
+    ("The probe, which weighs 1,140 kilograms, separated 52 minutes after lift-off.", DURATION_UNITS, {"52"}),
+    ("Kim ended a six-day trip to Russia's Far East.", DURATION_UNITS, {"6"}),
+    ("The mirror is 9.2 metres across and is made of 61 hexagonal segments.", LENGTH_UNITS, {"9.2"}),
+    ("Novak had 35.1% and Asplund 38.4 per cent of 71,400 postal votes.", frozenset("%"), {"35.1", "38.4"}),
+    ("The bridge cost 4.2 million euros.", LENGTH_UNITS, set()),
+])
+def test_the_numbers_a_text_gives_in_the_units_asked(text, units, numbers):
+    assert measured_numbers(text, units) == numbers
