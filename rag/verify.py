@@ -42,13 +42,19 @@ MIN_PREDICATE = 0.34  # share of the claim's own words, beyond names and dates, 
 QUESTION_FACT_WINDOW = 2  # sentences before the answer sentence in which the question's own names and dates may be
 MIN_SUPERSEDING_COVERAGE = 0.5  # of the question's words, near a newer source's answer that supersedes an older one
 MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer must repeat to restate the question
+# ... or repeat when a "yes" is followed by an explicit negation the question does not have: "Yes, the talks ended
+# without an agreement" contradicts itself. A "no" followed by an antonym ("No, it would breach them" to "would it be
+# allowed?") has no cue to read, so it keeps the higher bar.
+MIN_DENYING_RESTATED = 0.5
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 MIN_PART_TOKENS = 3  # words each part of a compound sentence needs to be checked on its own
 _COMPOUND_BREAK = re.compile(r"\s*,?\s+(?=(?:while|whereas)\s)|\s*,\s+(?=(?:but|and)\s)|\s*;\s*", re.I)
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
-_YES_NO = re.compile(rf"^\s*(?P<word>{'|'.join(YES_WORDS + NO_WORDS)})\b[\s,.;:!-]*", re.I)
+# "No" answers only when punctuation or the end follows it: "No one has died" and "No date was set" are statements.
+_YES_NO = re.compile(rf"^\s*(?:(?P<word>{'|'.join(YES_WORDS)})\b[\s,.;:!-]*|(?P<no>{'|'.join(NO_WORDS)})"
+                     rf"(?:\s*[,.;:!-]+\s*|\s*$))", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class Claim:
 
 def read_claim(text: str) -> Claim:
     match = _YES_NO.match(text)
-    says = None if not match else match["word"].lower() in YES_WORDS
+    says = None if not match else bool(match["word"])
     body = text[match.end():] if match else text
     return Claim(text=text, body=body, says_yes=says, facts=facts_of(body),
                  statements=tuple(body[s:e] for s, e in clauses(body)))
@@ -486,13 +492,15 @@ class Verifier:
         that restates it, not the whole sentence ("Yes, the vaccine has not been approved for children because
         trials have not finished" denies the question in its first clause; the second negation is another matter)."""
         question = self.question
-        if claim.says_yes is None or not claim.body.strip(" .!?") or len(question.anchors) < 2:
+        asked = question.predicate  # what it asks of its subject: "the talks ended without an agreement" restates
+        if claim.says_yes is None or not claim.body.strip(" .!?") or len(asked) < 2:  # it, without the names and date
             return True
-        restating = max((facts_of(text) for text in claim.statements),
-                        key=lambda facts: len(question.anchors & facts.stems))
-        if len(question.anchors & restating.stems) < MIN_RESTATED * len(question.anchors):
+        restating = max((facts_of(text) for text in claim.statements), key=lambda facts: len(asked & facts.stems))
+        agrees = (question.facts.negations + (not claim.says_yes)) % 2 == restating.negations % 2
+        denying = claim.says_yes and restating.negations > question.facts.negations
+        if len(asked & restating.stems) < (MIN_DENYING_RESTATED if denying else MIN_RESTATED) * len(asked):
             return True  # the statement says something else ("No, the visit lasted less than a day")
-        return (question.facts.negations + (not claim.says_yes)) % 2 == restating.negations % 2
+        return agrees
 
     def _same_polarity(self, claim: Claim, span: list[_Sentence]) -> bool:
         """Each statement of the claim has the polarity of the span clause most like it ("no date had been agreed"

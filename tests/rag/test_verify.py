@@ -9,7 +9,7 @@ from index.records import Article
 from rag.compose import Passage
 from rag.facts import spelling_variant
 from rag.labels import ABSTENTION, DONT_KNOW, source_label
-from rag.verify import split_answer, unmentioned_facts, verify
+from rag.verify import read_claim, split_answer, unmentioned_facts, verify
 from tests.embedding import embedder
 
 OLD = Article(id="old.md", title="Old", outlet="Wire", published=date(2023, 10, 19), hash="1" * 64,
@@ -316,3 +316,25 @@ def test_a_capitalised_first_word_the_question_writes_as_a_common_word_is_not_a_
     checked = check("Counting of the mission's votes was slow [1].", "Who is leading the count of the votes?",
                     [whole(1, PROBE)])
     assert checked.abstained and "name" in checked.reason
+
+
+PORT_TALKS = Article(id="port.md", title="Kelmora port talks fail", outlet="Post", published=date(2026, 6, 3),
+                     hash="d" * 64, text=("Talks between the Kelmora Port Authority and the dockworkers' union ended "
+                                          "without an agreement on Tuesday, 2 June 2026, and the union called a "
+                                          "strike."))
+
+
+def test_a_yes_before_a_short_restatement_that_denies_the_question_is_rejected():
+    """The restatement repeats what is asked (the talks, ending, an agreement), not the names and date that say which
+    talks: it is still a restatement, and its "without" denies the question."""
+    question = ("Did the talks between the Kelmora Port Authority and the dockworkers' union on 2 June 2026 end in "
+                "an agreement?")
+    assert check("Yes, the talks ended without an agreement [1].", question, [whole(1, PORT_TALKS)]).abstained
+    assert not check("No, the talks ended without an agreement [1].", question, [whole(1, PORT_TALKS)]).abstained
+
+
+@pytest.mark.parametrize("text, says_yes", [("No one has died in the floods.", None), ("No date was set.", None),
+                                            ("No, no date was set.", False), ("No.", False),
+                                            ("Yes, a date was set.", True)])
+def test_no_answers_only_when_punctuation_or_the_end_follows_it(text, says_yes):
+    assert read_claim(text).says_yes is says_yes
