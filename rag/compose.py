@@ -21,7 +21,7 @@ from index.embed import embedder_for
 from index.lexicon import MONTHS, YEAR, content_words
 from index.records import Article
 from rag.labels import source_label
-from rag.facts import facts_of
+from rag.facts import facts_of, measured_numbers
 from rag.question import Question, read_question
 from rag.records import Citation
 from rag.retrieve import Retrieved, wants_latest
@@ -148,8 +148,9 @@ def _offers_asked_kind(asked: Question, sentence: str) -> bool:
     if asked.kind not in ASKED_KIND_BONUS:
         return False
     facts = facts_of(sentence)
-    if asked.kind == "number":
-        return bool(facts.numbers - facts.date_numbers - asked.facts.numbers)
+    if asked.kind == "number":  # in a unit of what it measures, if it measures: "9.2 metres" for "how wide"
+        numbers = measured_numbers(sentence, asked.units) if asked.units else facts.numbers - facts.date_numbers
+        return bool(numbers - asked.facts.numbers)
     names = facts.places if asked.kind == "place" else facts.names
     return any(not set(name) & asked.facts.name_words for name in names)
 

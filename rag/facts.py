@@ -38,10 +38,10 @@ _TENS = {w: v for w, v in NUMBER_WORDS.items() if v >= 20}
 _UNITS = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9}
 _COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.I)
 _WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-# An amount as written: its number, then "and a half", a percent sign or words, a scale and the word after it (its
-# unit, or what it counts): "42.6%", "4.2 million euros", "six-day", "1,140 kilograms".
+# An amount as written: a currency sign, its number, then "and a half", a percent sign or words, a scale and the word
+# after it (its unit, or what it counts): "42.6%", "4.2 million euros", "$5 billion", "six-day", "1,140 kilograms".
 AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
+    rf"(?:(?P<currency>[€$£¥])\s?)?(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
     rf"(?P<half>\s+and\s+a\s+half)?(?:\s*(?P<percent>%|per\s?cent\b|percentage points?\b))?"
     rf"(?:\s*(?P<scale>million|billion|thousand)\b)?(?:(?:\s+|-)(?P<unit>[a-z]+))?", re.I)
 MIN_VARIANT_LETTERS = 5
@@ -88,7 +88,7 @@ def measured_numbers(text: str, units: Collection[str]) -> frozenset[str]:
     them: "9.2 metres across" -> {"9.2"} for lengths, but not the "61" of "61 hexagonal segments"."""
     found = set()
     for match in AMOUNT.finditer(text):
-        unit = "%" if match["percent"] else (match["unit"] or "").lower()
+        unit = "%" if match["percent"] else match["currency"] or (match["unit"] or "").lower()
         if unit in units or unit.removesuffix("s") in units or unit.removesuffix("es") in units:
             found.add(plain_number(match["number"]))
     return frozenset(found)

@@ -83,6 +83,7 @@ def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
     for outlet in outlets:
         if re.search(rf"(?<!\w){re.escape(outlet)}(?!\w)", text, re.I):
             anchors -= content_stems(outlet)
-    return Question(text=text, kind=question_kind(text), anchors=anchors, facts=facts_of(text),
+    units = measured_in(text)  # "What fine did ... receive?" asks for an amount, as "how much" does
+    return Question(text=text, kind="number" if units else question_kind(text), anchors=anchors, facts=facts_of(text),
                     latest=wants_latest(text), asks_where=any(_WHERE.match(part) for part in _readings(text)),
-                    counted=counted_thing(text), units=measured_in(text))
+                    counted=counted_thing(text), units=units)

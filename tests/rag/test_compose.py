@@ -6,8 +6,9 @@ from datetime import date
 from hypothesis import given, strategies as st
 
 from index.records import Article, Chunk
-from rag.compose import SOURCE_MARGIN, _pick_within_budget, compose
+from rag.compose import SOURCE_MARGIN, _offers_asked_kind, _pick_within_budget, compose
 from rag.retrieve import Retrieved
+from rag.question import read_question
 
 INQUIRY = Article(
     id="inquiry", title="Inquiry ordered into reservoir release", outlet="Valley Times", published=date(2025, 10, 6),
@@ -80,3 +81,9 @@ def test_the_budget_holds_and_every_shown_source_keeps_its_best_sentence(sources
         assert indices == sorted(set(indices))
     used = sum(sentences[i][1] - sentences[i][0] for sentences, indices in zip(sentences_of, picked) for i in indices)
     assert used <= max(budget, best_sentences)  # only the best sentences themselves may exceed a tiny budget
+
+
+def test_a_sentence_offers_a_measuring_question_its_kind_only_with_a_number_in_a_unit_of_what_it_measures():
+    asked = read_question("How wide is the telescope's main mirror?")
+    assert _offers_asked_kind(asked, "The main mirror is 9.2 metres across.")
+    assert not _offers_asked_kind(asked, "The main mirror is made of 61 hexagonal segments.")

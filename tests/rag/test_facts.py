@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.lexicon import DURATION_UNITS, LENGTH_UNITS, MASS_UNITS
+from index.lexicon import DURATION_UNITS, LENGTH_UNITS, MASS_UNITS, MONEY_UNITS
 from rag.facts import measured_numbers
 
 
@@ -13,6 +13,7 @@ from rag.facts import measured_numbers
     ("The mirror is 9.2 metres across and is made of 61 hexagonal segments.", LENGTH_UNITS, {"9.2"}),
     ("Novak had 35.1% and Asplund 38.4 per cent of 71,400 postal votes.", frozenset("%"), {"35.1", "38.4"}),
     ("The bridge cost 4.2 million euros.", LENGTH_UNITS, set()),
+    ("The bridge cost 4.2 million euros, up from $3 billion.", MONEY_UNITS, {"4.2", "3"}),
 ])
 def test_the_numbers_a_text_gives_in_the_units_asked(text, units, numbers):
     assert measured_numbers(text, units) == numbers

@@ -26,6 +26,9 @@ def test_what_a_how_many_question_counts_is_its_noun_not_a_name_after_it(questio
     ("What share of the vote did Novak win?", "%"),
     ("How long did the strike last?", "hour"),
     ("How long is the new runway?", "metre"),
+    ("What fine did Ravelstone Water receive for its sewage discharges?", "euro"),
+    ("How much did the Orlen bridge cost?", "dollar"),
+    ("What is Castellan Group's latest per-share offer for Marlow & Finch?", "€"),
 ])
 def test_a_measuring_question_wants_its_number_in_a_unit_of_what_it_measures(question, unit):
     asked = read_question(question)
@@ -33,6 +36,6 @@ def test_a_measuring_question_wants_its_number_in_a_unit_of_what_it_measures(que
 
 
 @pytest.mark.parametrize("question", ["How many soldiers did the government send?", "When did the talks end?",
-                                      "How far did shares fall on Monday?", "What was the price of the offer?"])
+                                      "How far did shares fall on Monday?", "What offer did the union reject?"])
 def test_other_questions_want_no_particular_unit(question):
     assert read_question(question).units == frozenset()
