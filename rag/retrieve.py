@@ -37,22 +37,8 @@ class Retrieved:
     dense: float  # cosine similarity to the question
 
 
-# The question's first auxiliary verb says its tense: "Which club does Ekdahl play for?", "Who is leading the count?",
-# "How many people have died?" ask about the state of things now, which the newest article reports.
-_FIRST_AUXILIARY = re.compile(r"\b(is|are|am|does|do|has|have|was|were|did|had|will|would|can|could|should|may|might)\b",
-                              re.I)
-_PRESENT = frozenset("is are am does do has have".split())
-_NAMED_PERIOD = re.compile(rf"\b(?:{'|'.join(MONTH_NUMBERS)}|{YEAR})\b", re.I)
-
-
 def wants_latest(question: str) -> bool:
-    """Whether the newest source's answer is the answer: the question says "last", "latest", "as of"..., or asks in
-    the present tense without naming the period it asks about ("Who is leading the count?", not "Who is leading the
-    count on 28 April 2025?")."""
-    if RECENCY_WORDS.search(question):
-        return True
-    auxiliary = _FIRST_AUXILIARY.search(question)
-    return bool(auxiliary) and auxiliary[1].lower() in _PRESENT and not _NAMED_PERIOD.search(question)
+    return bool(RECENCY_WORDS.search(question))
 
 
 _PERIOD = re.compile(
