@@ -103,7 +103,7 @@ class Facts:
     names: tuple[tuple[str, ...], ...]  # capitalised runs as lower-case words: ("kim", "jong", "il")
     stems: frozenset[str]  # content words, stemmed ("visited" -> "visit")
     negations: int  # how many negation cues it has ("no date had been agreed" -> 1)
-    date_numbers: frozenset[str] = frozenset()  # the numbers that are part of a date: "19" and "2024" of "19 June 2024"
+    date_numbers: frozenset[str] = frozenset()  # numbers of a date or time of day: "19", "2024" of "19 June 2024"
     places: tuple[tuple[str, ...], ...] = ()  # names after "in", "at", "to"...: "in Pyongyang" -> ("pyongyang",)
     subjects: tuple[tuple[str, ...], ...] = ()  # names opening a clause or after "is"/"was": "South Korea summoned"
 
@@ -115,9 +115,30 @@ class Facts:
 _YEAR = re.compile(rf"^{YEAR}$")
 
 
-def _date_numbers(words: list[str]) -> frozenset[str]:
-    """Years, and day numbers next to a month ("19 June", "June 19", "18 and 19 June")."""
-    found = {w for w in words if _YEAR.match(w)}
+# A time of day: "10.50pm", "1.30 am", "03:42" (a count of nothing).
+_TIME_OF_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:([.:])(\d{2}))?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|(?<![\d.,:])(\d{1,2}):(\d{2})(?!\d)",
+                          re.I)
+
+
+def _times_of_day(text: str) -> set[str]:
+    """The numbers of the times of day `text` states, as `tokens` writes them: "10.50pm" -> "10.50", "03:42" -> "03",
+    "42"."""
+    found = set()
+    for match in _TIME_OF_DAY.finditer(text):
+        hour, separator, minutes, clock_hour, clock_minutes = match.groups()
+        if clock_hour:
+            found |= {clock_hour, clock_minutes}
+        elif separator == ".":
+            found.add(f"{hour}.{minutes}")
+        else:
+            found |= {hour, minutes} - {None}
+    return found
+
+
+def _date_numbers(words: list[str], text: str = "") -> frozenset[str]:
+    """Years, day numbers next to a month ("19 June", "June 19", "18 and 19 June") and the numbers of times of day
+    ("10.50pm", "03:42"): numbers that count nothing."""
+    found = {w for w in words if _YEAR.match(w)} | _times_of_day(text)
     for i, word in enumerate(words):
         if word in MONTHS:
             for j in (i - 1, i - 3, i + 1):
@@ -192,7 +213,7 @@ def facts_of(text: str) -> Facts:
         names=names,
         stems=frozenset(stem(word) for word in words if word not in STOP_WORDS and not word.isdigit()),
         negations=negation_count(text),
-        date_numbers=_date_numbers(words),
+        date_numbers=_date_numbers(words, text),
         places=_places(text, names),
         subjects=_subjects(text, names),
     )

@@ -107,8 +107,14 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     clauses when none is), of the kind the question asks for. "Putin was last in Pyongyang in July 2000, after taking
     over from Yeltsin in 1999" answers "when" with July 2000; 1999 is background, checked only as part of the span."""
     needed = min(MIN_CLAUSE_TOPIC, len(question.topic))
-    about = [statement for statement in claim.statements
-             if len(question.topic & {stem(w) for w in tokens(statement)}) >= needed]
+    about: list[str] = []
+    previous_about = False
+    for statement in claim.statements:  # a prepositional adjunct completes the statement before it: "..., to 13.75
+        words = tokens(statement)       # euros a share" after "Castellan raised its offer for Marlow & Finch"
+        previous_about = (len(question.topic & {stem(w) for w in words}) >= needed
+                          or (previous_about and words[:1] != [] and words[0] in ADJUNCT_OPENERS))
+        if previous_about:
+            about.append(statement)
     facts = facts_of(" , ".join(about)) if about else claim.facts
     asked = question.facts
     numbers = facts.numbers - asked.numbers

@@ -3,7 +3,7 @@
 import pytest
 
 from index.lexicon import DURATION_UNITS, LENGTH_UNITS, MASS_UNITS, MONEY_UNITS
-from rag.facts import measured_numbers
+from rag.facts import facts_of, measured_numbers
 
 
 @pytest.mark.parametrize("text, units, numbers", [
@@ -17,3 +17,13 @@ from rag.facts import measured_numbers
 ])
 def test_the_numbers_a_text_gives_in_the_units_asked(text, units, numbers):
     assert measured_numbers(text, units) == numbers
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("A fire broke out at about 10.50pm on Sunday, 1 March 2026.", set()),
+    ("The quake hit at 03:42 local time, killing 41 people.", {"41"}),
+    ("Eleven workers were taken to hospital at around 1.30 am.", {"11"}),
+])
+def test_a_time_of_day_counts_nothing(text, counts):
+    facts = facts_of(text)
+    assert facts.numbers - facts.date_numbers == counts
