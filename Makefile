@@ -140,7 +140,7 @@ bench-compose: install
 	$(BIN)/python -m evals.bench_compose --out bench-results/compose.json
 
 # The verifier alone on 1,276 labelled answer sentences (evals/claims/): share of wrong ones rejected and of correct ones
-# accepted, per class and split, by the rules and with the default model's second reading (~15 min on 2 cores;
+# accepted, per class and split, by the rules and with the default model's second reading (~10 min on 2 cores;
 # DATELINE_SECOND_READING=false for the rules alone, ~40 s); writes bench-results/verify.json.
 bench-verify: install
 	$(BIN)/python -m evals.bench_verify --out bench-results/verify.json

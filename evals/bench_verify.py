@@ -5,7 +5,7 @@ way small models are wrong (a date, number or name from a neighbouring sentence,
 flipped yes/no, a true sentence that answers another question). The claim cites its article as source [1]; the
 question's other gold sources follow as [2], [3]..., so a wrong [n] can be re-pointed as in a real answer.
 A claim counts as accepted when the answer it makes is shown, not abstained, with that sentence verified. Each claim
-is checked by the rules alone, then with the LLM's second reading of the cited span
+is checked by the rules alone, then (when they accept it) with the LLM's second reading of the cited span
 (`rag/reread.py`, the settings' LLM unless `--llm` names another; `--llm extractive` skips it); both are reported.
 
 The `test` split (every claim about a `news-test` question, and a quarter of the sample and seeds questions, chosen
@@ -105,9 +105,8 @@ def cited(claim_text: str) -> str:
 
 
 def run(claims: list[dict], settings, llm_spec: str | None = None) -> list[dict]:
-    """Each claim checked by the rules alone and, when an LLM is given, with the second reading too
-    (`rag/reread.py`: it withdraws what the rules accept, or confirms a span the rules find lacking only the
-    question's words): `accepted_by_rules`, `accepted` (both steps), and the reading's time and words."""
+    """Each claim checked by the rules alone and, when they accept it and an LLM is given, with the second reading
+    too (`rag/reread.py`): `accepted_by_rules`, `accepted` (both steps), and the reading's time and words."""
     llm = load_llm(llm_spec, settings) if llm_spec else None
     articles = articles_by_set(settings.max_file_mb * 1024 * 1024)
     gold = {name: {q.id: q.sources for q in load_dataset(dataset)} for name, (_, dataset) in CORPORA.items()}
@@ -124,7 +123,7 @@ def run(claims: list[dict], settings, llm_spec: str | None = None) -> list[dict]
         checked = verify(cited(claim["claim"]), passages, embedder, claim["question"])
         elapsed = time.perf_counter() - started
         by_rules = accepted = _accepted(checked)
-        reader = llm_reader(llm, llm_spec, settings.llm_timeout_s) if llm is not None else None
+        reader = llm_reader(llm, llm_spec, settings.llm_timeout_s) if llm is not None and by_rules else None
         if reader is not None:
             checked = verify(cited(claim["claim"]), passages, embedder, claim["question"], reader)
             accepted = _accepted(checked)

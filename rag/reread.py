@@ -7,10 +7,7 @@ Kim Jong Un in Pyongyang" asked "where did Putin and Kim last meet?"). A reading
 other sources and without the claim — is an independent answer; when it names a different date, number, name or
 place that the span states, the span does not clearly state the claim.
 
-It removes ✓s, and confirms one kind only: a span that passes every rule except that it lacks question words the
-claim repeats ("received a fine" against "will pay a fine") — words the rules cannot match to a paraphrase. Such a
-span supports the claim when the reading takes the claim's own date, number, name or place from it (`confirms`).
-Otherwise a reading that agrees, says "not stated", or gives nothing comparable changes nothing, and
+It only ever removes ✓s. A reading that agrees, says "not stated", or gives nothing comparable changes nothing, and
 yes/no and open questions are not re-read: on the `make bench-verify` dev claims the default 1.5B model answered
 "not stated" for many spans that do state the answer and "Yes" for many that say no, so acting on those would have
 rejected correct answers without catching wrong ones.
@@ -26,7 +23,7 @@ from dataclasses import dataclass, field
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from index.lexicon import MONTHS
-from rag.facts import clauses, facts_of, stated_word, tokens
+from rag.facts import clauses, facts_of, tokens
 from rag.llms import explain_failure
 from rag.question import Question
 from rag.retrieve import RECENCY_WORDS
@@ -99,25 +96,6 @@ def contradicts(reading: str, given: frozenset[str], question: Question, span: s
     if not _disjoint(names, given):
         return False
     return not any(names & words and given & words for words in (set(tokens(span[s:e])) for s, e in clauses(span)))
-
-
-def confirms(reading: str, given: frozenset[str], question: Question, span: str) -> bool:
-    """Whether the reading of `span` gives the claim's answer: every word of `given` (the claim's key facts) is
-    among the dates, numbers or names of the asked kind that the reading takes from the span, and it gives no other
-    answer. A span that lacks question words the claim repeats supports the claim only so (`rag/verify.py`)."""
-    if (question.kind not in READ_KINDS or not given or reading.strip().lower().startswith(NOT_STATED)
-            or contradicts(reading, given, question, span)):
-        return False
-    read = facts_of(reading)
-    if question.kind == "date":
-        words = read.months | read.date_numbers
-    elif question.kind == "number":
-        words = read.numbers - read.date_numbers
-    else:
-        words = read.name_words
-    stated = set(tokens(span))
-    found = {word for word in words if stated_word(word, stated)}
-    return all(stated_word(word, found) for word in given)
 
 
 def _disjoint(read: set[str], given: frozenset[str]) -> bool:

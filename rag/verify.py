@@ -31,7 +31,7 @@ from rag.facts import (
 )
 from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, SECOND_READING_DIFFERS, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
-from rag.reread import READ_KINDS, SecondReader, confirms, contradicts
+from rag.reread import READ_KINDS, SecondReader, contradicts
 from rag.records import AnswerSentence, Citation
 
 MIN_SIMILARITY = 0.55
@@ -195,9 +195,6 @@ class Support:
     start: int
     end: int
     answers: bool  # the claim gives the kind of thing asked, bound to the question in this span
-    # False when the span lacks question words the claim repeats ("received a fine" against "will pay a fine") but
-    # passes every other rule: it supports the claim only if the second reading confirms its answer there.
-    restated: bool = True
 
 
 @dataclass(frozen=True)
@@ -355,8 +352,6 @@ class Verifier:
         claim_words = content_words(claim.body) - context  # a first name must not pull in a longer span
         text = self.passages[n].article.text
         best: Support | None = None
-        unconfirmed: Support | None = None  # the best span lacking question words the claim repeats
-        confirmable = not keys.empty and keys.asked and self.question.kind in READ_KINDS
         for i, sentence in enumerate(known.sentences):
             if not self._states_key_facts(sentence, keys):
                 continue
@@ -376,9 +371,8 @@ class Verifier:
                     continue
                 if not self._same_polarity(claim, known.sentences[first:last + 1]):
                     continue
-                restated = self._restates(claim, known.sentences[first - 1:last + 1] if first
-                                          else known.sentences[:last + 1], known.heading_stems)
-                if not restated and not confirmable:
+                if not self._restates(claim, known.sentences[first - 1:last + 1] if first
+                                      else known.sentences[:last + 1], known.heading_stems):
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
                 similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
@@ -389,38 +383,24 @@ class Verifier:
                 if similarity < MIN_SIMILARITY and overlap < MIN_OVERLAP:
                     continue
                 score = similarity + overlap + coverage - SPAN_PENALTY * (last - first)
-                if restated and (best is None or score > best.score):
+                if best is None or score > best.score:
                     best = Support(score, start, end, keys.asked)
-                elif not restated and (unconfirmed is None or score > unconfirmed.score):
-                    unconfirmed = Support(score, start, end, keys.asked, restated=False)
-        return best or unconfirmed
+        return best
 
     def supporting(self, claim: Claim, claim_vector: list[float], cited: list[int],
                    reader: SecondReader | None) -> tuple[list[tuple[int, Support]], bool]:
         """The cited sources that support `claim` — or, when none does (a wrong or missing [n]), the one other source
         that supports it best — and whether the `reader` withdrew any of them (it read another answer there)."""
         supported = [(n, self.support(claim, claim_vector, n)) for n in dict.fromkeys(cited)]
-        found = [(n, hit) for n, hit in supported if hit and hit.restated]
-        others: list[tuple[int, Support | None]] = []
+        found = [(n, hit) for n, hit in supported if hit]
         if not found:
-            others = [(n, self.support(claim, claim_vector, n)) for n in self.passages if n not in cited]
-            found = sorted([(n, hit) for n, hit in others if hit and hit.restated], key=lambda item: item[1].score,
+            candidates = [(n, self.support(claim, claim_vector, n)) for n in self.passages if n not in cited]
+            found = sorted([(n, hit) for n, hit in candidates if hit], key=lambda item: item[1].score,
                            reverse=True)[:1]
         if reader is None:
             return found, False
-        if not found:  # a span that fails only for lacking the question's words: the reading may confirm it
-            unconfirmed = [(n, hit) for n, hit in supported + others if hit and not hit.restated]
-            best = max(unconfirmed, key=lambda item: item[1].score, default=None)
-            return ([best] if best and self.read_alike(claim, *best, reader) else []), False
         kept = [(n, hit) for n, hit in found if not self.read_otherwise(claim, n, hit, reader)]
         return kept, len(kept) < len(found)
-
-    def read_alike(self, claim: Claim, n: int, hit: Support, reader: SecondReader) -> bool:
-        """Whether the LLM, reading the span `hit` of source n alone, answers the question with the claim's own
-        date, number, name or place (`rag/reread.py`)."""
-        span = self.passages[n].article.text[hit.start:hit.end]
-        given = key_facts(claim, self.question).words
-        return confirms(reader(self.question.text, span), given, self.question, span)
 
     def read_otherwise(self, claim: Claim, n: int, hit: Support, reader: SecondReader) -> bool:
         """Whether the LLM, reading the span `hit` of source n alone, answers the question with another date,

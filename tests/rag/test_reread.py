@@ -9,7 +9,7 @@ from index.records import Article
 from rag.compose import Passage
 from rag.question import read_question
 from rag.labels import SECOND_READING_DIFFERS
-from rag.reread import SecondReader, confirms, contradicts
+from rag.reread import SecondReader, contradicts
 from rag.verify import verify
 from tests.embedding import embedder
 
@@ -79,31 +79,3 @@ def test_the_reader_is_asked_without_last_or_latest():
     reader = SecondReader(lambda question, span: asked.append(question) or "19 June 2024")
     reader("When did Putin last visit Pyongyang?", "Putin arrived on 19 June 2024, his first visit since July 2000.")
     assert asked == ["When did Putin visit Pyongyang?"]
-
-
-FINE = "Ravelstone Water will pay a fine of 4.5 million euros for pumping untreated sewage into the River Tane."
-FINE_QUESTION = "What fine did Ravelstone Water receive for its sewage discharges?"
-
-
-@pytest.mark.parametrize("given, reading, expected", [
-    ({"4.5"}, "4.5 million euros", True),
-    ({"4.5"}, "A fine of 4.5 million euros.", True),
-    ({"4.5"}, "not stated", False),
-    ({"4.5"}, "4.2 million euros", False),  # not what the span states: no confirmation
-    ({"4.2"}, "4.5 million euros", False),
-    (set(), "4.5 million euros", False),
-])
-def test_confirms_only_when_the_reading_takes_the_claims_answer_from_the_span(given, reading, expected):
-    assert confirms(reading, frozenset(given), read_question(FINE_QUESTION), FINE) is expected
-
-
-def test_a_span_lacking_only_the_question_words_the_claim_repeats_is_verified_when_the_reading_confirms_it():
-    """The claim repeats "receive" and "discharges" from the question; the span says "will pay" and "pumping": the
-    rules alone cannot tell that it says the same thing, so the reading decides."""
-    raw = "Ravelstone Water received a fine of 4.5 million euros for its sewage discharges [1]."
-    assert verify(raw, passages(FINE), embedder(), FINE_QUESTION).abstained
-    confirmed = verify(raw, passages(FINE), embedder(), FINE_QUESTION, scripted("4.5 million euros"))
-    assert not confirmed.abstained and confirmed.sentences[0].verified
-    assert confirmed.citations[0].text == FINE
-    for reading in ("not stated", "4.2 million euros"):
-        assert verify(raw, passages(FINE), embedder(), FINE_QUESTION, scripted(reading)).abstained
