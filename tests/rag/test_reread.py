@@ -68,7 +68,7 @@ def test_a_reading_at_another_scale_keeps_the_check_mark_and_its_citation():
     assert with_reader.citations == without.citations
 
 
-def test_a_claim_no_span_comes_near_supporting_is_never_read():
+def test_a_rejected_claim_is_never_read_again():
     reader = scripted()  # no reading queued: a call would fail the test
     checked = verify("Putin and Kim Jong Un last met in Moscow [1].", passages(HANOI), embedder(), WHERE, reader)
     assert checked.abstained and not reader.readings
