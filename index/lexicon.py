@@ -121,7 +121,8 @@ LENGTH_UNITS = frozenset("metre meter m kilometre kilometer km centimetre centim
                          "foot feet ft inch yard".split())
 MASS_UNITS = frozenset("gram g kilogram kilo kg tonne ton t pound lb".split())
 DURATION_UNITS = frozenset(TIME_UNITS) | frozenset("second minute hour decade century".split())
-MONEY_UNITS = frozenset("euro dollar pound yen franc krona kronor crown rouble ruble won yuan rupee cent € $ £ ¥".split())
+MONEY_UNITS = frozenset("euro dollar pound yen franc krona kronor crown rouble ruble won yuan rupee cent "
+                        "€ $ £ ¥".split())
 MEASURES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
     (re.compile(r"^\s*(?:for )?how long\b", re.I), DURATION_UNITS | LENGTH_UNITS),
     (re.compile(r"^\s*how (?:wide|tall)\b|^\s*what (?:is|was) the (?:width|length|height|diameter|distance)\b",
@@ -129,9 +130,9 @@ MEASURES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
     (re.compile(r"^\s*how heavy\b|^\s*how much (?:does|did|do|will|would|can) [^?]{1,80}?\bweigh|"
                 r"^\s*what (?:is|was) the (?:weight|mass)\b", re.I), MASS_UNITS),
     (re.compile(r"^\s*what (?:(?:is|was|were|are) the )?(?:percentage|share|proportion)\b", re.I), frozenset("%")),
-    (re.compile(r"^\s*(?:what|how much)\b[^?]*?\b(?:price|prices|cost|fine|fee|salary|bill|budget|per-share (?:offer|bid))"
-                r"\b|^\s*how much (?:did|does|do|will|would|was|were|is)\b[^?]*?\b(?:cost|costs|pay|paid|spend|spent|"
-                r"fined|raise|raised)\b", re.I), MONEY_UNITS),
+    (re.compile(r"^\s*(?:what|how much)\b[^?]*?\b(?:price|prices|cost|fine|fee|salary|bill|budget|"
+                r"per-share (?:offer|bid))\b|^\s*how much (?:did|does|do|will|would|was|were|is)\b[^?]*?"
+                r"\b(?:cost|costs|pay|paid|spend|spent|fined|raise|raised)\b", re.I), MONEY_UNITS),
 )
 # "How many <things> did/were ...": what is counted, which the statement giving the count must name ("600 soldiers",
 # not "four helicopters"). People are often counted without the word ("the death toll rose to 26").

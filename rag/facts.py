@@ -41,7 +41,8 @@ _WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # An amount as written: a currency sign, its number, then "and a half", a percent sign or words, a scale and the word
 # after it (its unit, or what it counts): "42.6%", "4.2 million euros", "$5 billion", "six-day", "1,140 kilograms".
 AMOUNT = re.compile(
-    rf"(?:(?P<currency>[€$£¥])\s?)?(?<![\w.,])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
+    rf"(?:(?P<currency>[€$£¥])\s?)?(?<![\w.,])"
+    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})\b(?![\w,]*\d)"
     rf"(?P<half>\s+and\s+a\s+half)?(?:\s*(?P<percent>%|per\s?cent\b|percentage points?\b))?"
     rf"(?:\s*(?P<scale>million|billion|thousand)\b)?(?:(?:\s+|-)(?P<unit>[a-z]+))?", re.I)
 MIN_VARIANT_LETTERS = 5
@@ -116,8 +117,8 @@ _YEAR = re.compile(rf"^{YEAR}$")
 
 
 # A time of day: "10.50pm", "1.30 am", "03:42" (a count of nothing).
-_TIME_OF_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:([.:])(\d{2}))?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|(?<![\d.,:])(\d{1,2}):(\d{2})(?!\d)",
-                          re.I)
+_TIME_OF_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:([.:])(\d{2}))?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+                          r"|(?<![\d.,:])(\d{1,2}):(\d{2})(?!\d)", re.I)
 
 
 def _times_of_day(text: str) -> set[str]:
@@ -135,7 +136,7 @@ def _times_of_day(text: str) -> set[str]:
     return found
 
 
-def _date_numbers(words: list[str], text: str = "") -> frozenset[str]:
+def _date_numbers(words: list[str], text: str) -> frozenset[str]:
     """Years, day numbers next to a month ("19 June", "June 19", "18 and 19 June") and the numbers of times of day
     ("10.50pm", "03:42"): numbers that count nothing."""
     found = {w for w in words if _YEAR.match(w)} | _times_of_day(text)

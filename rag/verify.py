@@ -112,7 +112,7 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     for statement in claim.statements:  # a prepositional adjunct completes the statement before it: "..., to 13.75
         words = tokens(statement)       # euros a share" after "Castellan raised its offer for Marlow & Finch"
         previous_about = (len(question.topic & {stem(w) for w in words}) >= needed
-                          or (previous_about and words[:1] != [] and words[0] in ADJUNCT_OPENERS))
+                          or (previous_about and bool(words) and words[0] in ADJUNCT_OPENERS))
         if previous_about:
             about.append(statement)
     facts = facts_of(" , ".join(about)) if about else claim.facts
