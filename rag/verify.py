@@ -23,7 +23,7 @@ from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
 from index.embed import Embedder
 from index.lexicon import (
-    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, YES_WORDS, content_words, stem,
+    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS, content_words, stem,
 )
 from rag.compose import Passage
 from rag.facts import (
@@ -46,6 +46,9 @@ MIN_RESTATED = 0.6  # share of the question's words a clause of a yes/no answer 
 # without an agreement" contradicts itself. A "no" followed by an antonym ("No, it would breach them" to "would it be
 # allowed?") has no cue to read, so it keeps the higher bar.
 MIN_DENYING_RESTATED = 0.5
+# A statement given to a yes/no question without a "yes" or "no" answers it only if it repeats this share of what the
+# question asks: "112 suspected cases were recorded" does not answer "had anyone died?".
+MIN_ANSWERING_STATEMENT = 0.5
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 MIN_PART_TOKENS = 3  # words each part of a compound sentence needs to be checked on its own
 _COMPOUND_BREAK = re.compile(r"\s*,?\s+(?=(?:while|whereas)\s)|\s*,\s+(?=(?:but|and)\s)|\s*;\s*", re.I)
@@ -123,7 +126,8 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
     # names no one to "Who is leading the count?", "Shares in Marlow & Finch jumped" no offer to "per-share offer".
     opening = tuple(tokens(claim.body)[:1])
     names = tuple(name for name in facts.names if not set(name) & asked.name_words
-                  and not (name == opening and stem(name[0]) in question.predicate))
+                  and not (name == opening and stem(name[0]) in question.predicate)
+                  and not _describes_asked(name, claim.body, facts.names, asked.name_words))
     if question.kind == "date":  # the date itself: "July 2023", not the "70" of "the 70th anniversary"
         dates = numbers & facts.date_numbers
         return KeyFacts(dates, months, (), bool(dates or months))
@@ -143,7 +147,10 @@ def key_facts(claim: Claim, question: Question) -> KeyFacts:
             places += tuple(name for name in facts.subjects if name in names and name not in places)
         return KeyFacts(frozenset(), frozenset(), places or names, bool(places), any_name=True)
     if question.kind == "yesno":  # bound through the question's own words and their polarity (`_restates`)
-        return KeyFacts(frozenset(), frozenset(), (), claim.says_yes is not None or bool(claim.body.strip()))
+        predicate = question.predicate
+        restates = len(predicate & claim.facts.stems) >= MIN_ANSWERING_STATEMENT * len(predicate)
+        return KeyFacts(frozenset(), frozenset(), (),
+                        claim.says_yes is not None or (bool(claim.body.strip()) and restates))
     return KeyFacts(numbers, months, names, True)
 
 
@@ -430,8 +437,14 @@ class Verifier:
 
         if not all(bound(fact) for fact in [*keys.numbers, *keys.months]):
             return False
-        names = [name for name in keys.names if bound(name)]
+        names = [name for name in keys.names if bound(name) and (not keys.asked or self._is_place_in(name, sentence))]
         return not keys.names or (bool(names) if keys.any_name else len(names) == len(keys.names))
+
+    def _is_place_in(self, name: tuple[str, ...], sentence: _Sentence) -> bool:
+        """Asked "where", the sentence stating the claim's place must name it as a place, after "in", "at", "to"...:
+        "Pyongyang's transfer of missiles ..., said at a meeting in Seoul" places the meeting in Seoul, not in
+        Pyongyang. (Names of a statement that gives no place, "he invited Putin to North Korea", are not checked.)"""
+        return not self.question.asks_where or any(name in facts.places for facts in sentence.clause_facts)
 
     def _colocated(self, claim: Claim, keys: KeyFacts, sentence: _Sentence) -> bool:
         """The dates and counts a claim states beside its answer are those of the article clause that states the
@@ -528,6 +541,23 @@ class Verifier:
             if negations % 2 != closest[1] % 2:
                 return False
         return True
+
+
+def _describes_asked(name: tuple[str, ...], text: str, names: tuple[tuple[str, ...], ...],
+                     asked_names: frozenset[str]) -> bool:
+    """Whether `name` stands before a title and a name the question asks about, describing that person: "Russian"
+    in "Russian President Vladimir Putin" is not an answer to "Which outlet reported ... Putin?"."""
+    words = tokens(text)
+    asked = [other for other in names if set(other) & asked_names]
+    for i in range(len(words) - len(name) + 1):
+        if tuple(words[i:i + len(name)]) != name:
+            continue
+        j = i + len(name)
+        while j < len(words) and words[j] in TITLE_WORDS:
+            j += 1
+        if j > i + len(name) and any(tuple(words[j:j + len(other)]) == other for other in asked):
+            return True
+    return False
 
 
 def _dates_and_counts(facts: Facts) -> tuple[frozenset[str], frozenset[str]]:

@@ -338,3 +338,48 @@ def test_a_yes_before_a_short_restatement_that_denies_the_question_is_rejected()
                                             ("Yes, a date was set.", True)])
 def test_no_answers_only_when_punctuation_or_the_end_follows_it(text, says_yes):
     assert read_claim(text).says_yes is says_yes
+
+
+OUTBREAK = Article(id="outbreak.md", title="Cholera in Port Searle", outlet="Post", published=date(2026, 2, 3),
+                   hash="e" * 64, text=("Health authorities in Port Searle have recorded 112 suspected cases of "
+                                        "cholera, the health minister said on Tuesday. No one has died in the "
+                                        "outbreak so far."))
+
+
+def test_a_statement_without_yes_or_no_answers_a_yes_no_question_only_if_it_restates_what_is_asked():
+    question = "Had anyone died in the Port Searle cholera outbreak?"
+    checked = check("Health authorities in Port Searle had recorded 112 suspected cases of cholera [1].", question,
+                    [whole(1, OUTBREAK)])
+    assert checked.abstained and "yes or no" in checked.reason
+    assert not check("No, no one had died in the outbreak [1].", question, [whole(1, OUTBREAK)]).abstained
+
+
+KCNA = Article(id="kcna.md", title="North Korea ready to receive Putin", outlet="Wire", published=date(2024, 1, 21),
+               hash="f" * 64, text=('North Korea said it is "ready to receive" Russian President Vladimir Putin, the '
+                                    "official KCNA news agency reported on Sunday."))
+
+
+def test_a_name_describing_the_person_the_question_names_is_not_an_answer():
+    """"Russian" in "Russian President Vladimir Putin" describes Putin; it names no news agency."""
+    question = "Which news agency reported that North Korea is ready to receive Putin?"
+    checked = check("North Korea said it is ready to receive Russian President Vladimir Putin [1].", question,
+                    [whole(1, KCNA)])
+    assert checked.abstained and "name" in checked.reason
+    assert not check("KCNA reported that North Korea is ready to receive Putin [1].", question,
+                     [whole(1, KCNA)]).abstained
+
+
+ENVOYS = Article(id="envoys.md", title="US envoy on North Korea", outlet="Wire", published=date(2024, 1, 18),
+                 hash="0" * 64, text=("Pyongyang's transfer of ballistic missiles and other weapons to Russia for "
+                                      "use against Ukraine and its continued development of nuclear and ballistic "
+                                      "missile programmes demand attention and coordinated action, Jung Pak, US "
+                                      "senior official for North Korea, said at a meeting with the nuclear envoys of "
+                                      "South Korea and Japan in Seoul on Thursday."))
+
+
+def test_asked_where_the_place_must_be_named_as_a_place_in_the_cited_sentence():
+    question = "Where did Jung Pak meet the nuclear envoys of South Korea and Japan?"
+    assert check("Jung Pak met the nuclear envoys of South Korea and Japan in Pyongyang [1].", question,
+                 [whole(1, ENVOYS)]).abstained
+    assert not check("Jung Pak met the nuclear envoys of South Korea and Japan in Seoul [1].", question,
+                     [whole(1, ENVOYS)]).abstained
