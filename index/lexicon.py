@@ -83,7 +83,8 @@ SYNONYMS = (
     ("meet", "talk", "summit", "meeting"),
     ("say", "state", "tell", "announc", "report", "quot", "speak", "confirm"),
     ("kill", "dead", "death", "die"),
-    ("win", "victori", "beat"),
+    ("win", "victori", "beat", "winner"),
+    ("expect", "due", "schedul"),
     ("elect", "vote", "poll"),
     ("accus", "charg"),
 )

@@ -383,3 +383,20 @@ def test_asked_where_the_place_must_be_named_as_a_place_in_the_cited_sentence():
                  [whole(1, ENVOYS)]).abstained
     assert not check("Jung Pak met the nuclear envoys of South Korea and Japan in Seoul [1].", question,
                      [whole(1, ENVOYS)]).abstained
+
+
+SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet="Post", published=date(2026, 5, 11),
+                        hash="9" * 64, text=("Stannard United won the title on the final day. Kestrel is due to reach "
+                                             "Ondine in May 2026. Captain Lukas Brandt scored the winner from a free "
+                                             "kick in the 89th minute."))
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("When is the Kestrel probe expected to arrive at the asteroid Ondine?",
+     "Kestrel is expected to reach Ondine in May 2026 [1]."),
+    ("Who scored Stannard United's winning goal on the final day?",
+     "Captain Lukas Brandt scored Stannard's winner from a free kick in the 89th minute [1]."),
+])
+def test_words_news_writes_for_the_same_event_bind_the_answer_to_the_question(question, answer):
+    """"due to" is "expected to", "the winner" is "the winning goal" (index/lexicon.py SYNONYMS)."""
+    assert not check(answer, question, [whole(1, SAME_EVENT_WORDS)]).abstained
