@@ -79,7 +79,7 @@ IRREGULAR_VERBS = {
 }
 # Words that name the same kind of event, so a question's "trip" is bound by an article's "visit".
 SYNONYMS = (
-    ("visit", "trip", "travel", "arriv", "tour"),
+    ("visit", "trip", "travel", "arriv", "tour", "go"),
     ("meet", "talk", "summit", "meeting"),
     ("say", "state", "tell", "announc", "report", "quot", "speak", "confirm"),
     ("kill", "dead", "death", "die"),

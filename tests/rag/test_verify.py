@@ -388,7 +388,8 @@ def test_asked_where_the_place_must_be_named_as_a_place_in_the_cited_sentence():
 SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet="Post", published=date(2026, 5, 11),
                         hash="9" * 64, text=("Stannard United won the title on the final day. Kestrel is due to reach "
                                              "Ondine in May 2026. Captain Lukas Brandt scored the winner from a free "
-                                             "kick in the 89th minute."))
+                                             "kick in the 89th minute. Putin arrived in the Vietnamese capital "
+                                             "on 19 June 2024, flying in directly from North Korea."))
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -396,7 +397,8 @@ SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet
      "Kestrel is expected to reach Ondine in May 2026 [1]."),
     ("Who scored Stannard United's winning goal on the final day?",
      "Captain Lukas Brandt scored Stannard's winner from a free kick in the 89th minute [1]."),
+    ("After North Korea, which country did Putin visit in June 2024?", "After North Korea, Putin went to Vietnam [1]."),
 ])
 def test_words_news_writes_for_the_same_event_bind_the_answer_to_the_question(question, answer):
-    """"due to" is "expected to", "the winner" is "the winning goal" (index/lexicon.py SYNONYMS)."""
+    """"due to" is "expected to", "the winner" is "the winning goal", "went to" a visit (index/lexicon.py SYNONYMS)."""
     assert not check(answer, question, [whole(1, SAME_EVENT_WORDS)]).abstained
