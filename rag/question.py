@@ -23,6 +23,7 @@ class Question:
     facts: Facts
     latest: bool = False  # "last", "latest", "as of", "who is leading": the newest source's answer is the answer
     asks_where: bool = False  # "where ...?": the answer is a place after "in", "at", "to"... ("met in Pyongyang")
+    asks_who: bool = False  # "who ...?": a person, often named beside the role asked ("Chair Beatrix Holm")
     counted: str | None = None  # "how many soldiers ...?": "soldier", stemmed; the count's clause must name it
     units: frozenset[str] = frozenset()  # "how wide ...?": lengths; the answer's number must be given in one of them
 
@@ -39,6 +40,7 @@ class Question:
 
 
 _WHERE = re.compile(r"^\s*(?:from |to )?where\b", re.I)
+_WHO = re.compile(r"^\s*who\b", re.I)
 
 
 def _readings(text: str) -> tuple[str, str]:
@@ -86,5 +88,6 @@ def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
     units = measured_in(text)  # "What fine did ... receive?" asks for an amount, as "how much" does
     return Question(text=text, kind="number" if units else question_kind(text), anchors=anchors, facts=facts_of(text),
                     latest=wants_latest(text) or bool(PRESENT_STATE.match(text)),
-                    asks_where=any(_WHERE.match(part) for part in _readings(text)), counted=counted_thing(text),
+                    asks_where=any(_WHERE.match(part) for part in _readings(text)),
+                    asks_who=any(_WHO.match(part) for part in _readings(text)), counted=counted_thing(text),
                     units=units)

@@ -49,6 +49,7 @@ MIN_DENYING_RESTATED = 0.5
 # A statement given to a yes/no question without a "yes" or "no" answers it only if it repeats this share of what the
 # question asks: "112 suspected cases were recorded" does not answer "had anyone died?".
 MIN_ANSWERING_STATEMENT = 0.5
+ROLE_REACH = 2  # words either side of a name where the role it holds stands: "lead author Dr Sofia Brandt"
 SPAN_PENALTY = 0.1  # per extra sentence: the shortest span that holds every fact is the best citation
 MIN_PART_TOKENS = 3  # words each part of a compound sentence needs to be checked on its own
 _COMPOUND_BREAK = re.compile(r"\s*,?\s+(?=(?:while|whereas)\s)|\s*,\s+(?=(?:but|and)\s)|\s*;\s*", re.I)
@@ -360,7 +361,7 @@ class Verifier:
         text = self.passages[n].article.text
         best: Support | None = None
         for i, sentence in enumerate(known.sentences):
-            if not self._states_key_facts(sentence, keys):
+            if not self._states_key_facts(sentence, keys, known.heading_stems):
                 continue
             coverage = self._coverage(n, i)
             if coverage < MIN_ANCHOR_COVERAGE:
@@ -418,9 +419,10 @@ class Verifier:
         given = key_facts(claim, self.question).words
         return contradicts(reader(self.question.text, span), given, self.question, span)
 
-    def _states_key_facts(self, sentence: _Sentence, keys: KeyFacts) -> bool:
+    def _states_key_facts(self, sentence: _Sentence, keys: KeyFacts, heading_stems: frozenset[str]) -> bool:
         """Whether `sentence` states each of the claim's key facts in a clause that shares MIN_CLAUSE_TOPIC of the
-        question's topic words (when the claim has no key facts: whether any clause shares them)."""
+        question's topic words (when the claim has no key facts: whether any clause shares them), or, asked "who",
+        names the claim's person in the role the question asks about (`_in_role`)."""
         topic = self.question.topic
         needed_topic = min(MIN_CLAUSE_TOPIC, len(topic))
         # A clause and the ones continuing it ("..., when he met Kim Jong Il in Pyongyang") make one statement, and
@@ -437,8 +439,27 @@ class Verifier:
 
         if not all(bound(fact) for fact in [*keys.numbers, *keys.months]):
             return False
-        names = [name for name in keys.names if bound(name) and (not keys.asked or self._is_place_in(name, sentence))]
+        names = [name for name in keys.names if (bound(name) or self._in_role(name, sentence, heading_stems))
+                 and (not keys.asked or self._is_place_in(name, sentence))]
         return not keys.names or (bool(names) if keys.any_name else len(names) == len(keys.names))
+
+    def _in_role(self, name: tuple[str, ...], sentence: _Sentence, heading_stems: frozenset[str]) -> bool:
+        """Asked who holds a role ("Who chairs the department store chain Marlow & Finch?"), a sentence names the
+        person in it when a word of what is asked stands right beside the name ("Chair Beatrix Holm said ...",
+        "lead author Dr Sofia Brandt") and the question's own names are in the article's title or that sentence:
+        news names a role once, beside the person, and the company it belongs to in the title."""
+        question = self.question
+        if not question.asks_who or not question.predicate:
+            return False
+        if not {stem(word) for word in question.facts.name_words} <= heading_stems | sentence.word_stems:
+            return False
+        for clause in sentence.clauses:
+            for i in range(len(clause) - len(name) + 1):
+                if tuple(clause[i:i + len(name)]) == name:
+                    beside = clause[max(0, i - ROLE_REACH):i] + clause[i + len(name):i + len(name) + ROLE_REACH]
+                    if question.predicate & {stem(word) for word in beside}:
+                        return True
+        return False
 
     def _is_place_in(self, name: tuple[str, ...], sentence: _Sentence) -> bool:
         """Asked "where", the sentence stating the claim's place must name it as a place, after "in", "at", "to"...:

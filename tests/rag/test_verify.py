@@ -415,3 +415,16 @@ def test_asked_about_a_present_state_an_older_sources_answer_is_superseded_by_a_
     checked = check("Henrik Asplund is leading the count [1].", question,
                     [whole(1, COUNT_EARLY), whole(2, COUNT_LATE)])
     assert checked.abstained is superseded
+
+
+BOARD = Article(id="board.md", title="Marlow & Finch rejects approach from Castellan", outlet="Journal",
+                published=date(2025, 9, 2), hash="6" * 64,
+                text=("The board said the proposal from the retail group Castellan Group undervalued the company. "
+                      "Chair Beatrix Holm said the board was not in the business of selling the company cheaply."))
+
+
+def test_asked_who_the_person_named_beside_the_role_asked_holds_it():
+    """The role stands beside the name ("Chair Beatrix Holm"), the company only in the title."""
+    question = "Who chairs Marlow & Finch?"
+    assert not check("Beatrix Holm chairs Marlow & Finch [1].", question, [whole(1, BOARD)]).abstained
+    assert check("Castellan Group chairs Marlow & Finch [1].", question, [whole(1, BOARD)]).abstained
