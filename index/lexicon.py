@@ -124,11 +124,6 @@ MASS_UNITS = frozenset("gram g kilogram kilo kg tonne ton t pound lb".split())
 DURATION_UNITS = frozenset(TIME_UNITS) | frozenset("second minute hour decade century".split())
 MONEY_UNITS = frozenset("euro dollar pound yen franc krona kronor crown rouble ruble won yuan rupee cent "
                         "€ $ £ ¥".split())
-# A question about a state in the present tense ("Who is leading the count?", "Which club does Ekdahl play for?"):
-# the newest source's answer is the answer, as for "last" and "latest", when the verifier checks a claim against
-# newer sources (retrieval and the prompt are not changed by it: asking for the two newest articles lost answers).
-PRESENT_STATE = re.compile(r"^\s*(?:who|which|what|where|how many|how much)\b[^?]*?\b(?:is|are|does|do)\b", re.I)
-
 MEASURES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
     (re.compile(r"^\s*(?:for )?how long\b", re.I), DURATION_UNITS | LENGTH_UNITS),
     (re.compile(r"^\s*how (?:wide|tall)\b|^\s*what (?:is|was) the (?:width|length|height|diameter|distance)\b",

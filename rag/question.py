@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.lexicon import COUNTED_THING, MEASURES, PRESENT_STATE, QUESTION_KINDS, UNNAMED_COUNTS, stem
+from index.lexicon import COUNTED_THING, MEASURES, QUESTION_KINDS, UNNAMED_COUNTS, stem
 from rag.facts import Facts, content_stems, facts_of
 from rag.retrieve import wants_latest
 
@@ -21,7 +21,7 @@ class Question:
     kind: str  # "date" | "number" | "name" | "place" | "yesno" | "other"
     anchors: frozenset[str]  # stems of what it is about: "When did Putin last visit Pyongyang?" -> putin, visit, ...
     facts: Facts
-    latest: bool = False  # "last", "latest", "as of", "who is leading": the newest source's answer is the answer
+    latest: bool = False  # "last", "latest", "as of": the newest source's answer is the answer
     asks_where: bool = False  # "where ...?": the answer is a place after "in", "at", "to"... ("met in Pyongyang")
     asks_who: bool = False  # "who ...?": a person, often named beside the role asked ("Chair Beatrix Holm")
     counted: str | None = None  # "how many soldiers ...?": "soldier", stemmed; the count's clause must name it
@@ -87,7 +87,7 @@ def read_question(text: str, outlets: Iterable[str] = ()) -> Question:
             anchors -= content_stems(outlet)
     units = measured_in(text)  # "What fine did ... receive?" asks for an amount, as "how much" does
     return Question(text=text, kind="number" if units else question_kind(text), anchors=anchors, facts=facts_of(text),
-                    latest=wants_latest(text) or bool(PRESENT_STATE.match(text)),
+                    latest=wants_latest(text),
                     asks_where=any(_WHERE.match(part) for part in _readings(text)),
                     asks_who=any(_WHO.match(part) for part in _readings(text)), counted=counted_thing(text),
                     units=units)

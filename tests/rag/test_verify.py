@@ -404,19 +404,6 @@ def test_words_news_writes_for_the_same_event_bind_the_answer_to_the_question(qu
     assert not check(answer, question, [whole(1, SAME_EVENT_WORDS)]).abstained
 
 
-COUNT_EARLY = Article(id="count-early.md", title="Kelmora count begins", outlet="Post", published=date(2025, 4, 28),
-                      hash="7" * 64, text="Mayor Henrik Asplund is leading the count with 38.4% of the votes counted.")
-COUNT_LATE = Article(id="count-late.md", title="Kelmora count", outlet="Post", published=date(2025, 4, 30),
-                     hash="8" * 64, text="Aleksandra Novak is now leading the count with 41.2% of the votes counted.")
-
-
-@pytest.mark.parametrize("question, superseded", [("Who is leading the count?", True), ("Who led the count?", False)])
-def test_asked_about_a_present_state_an_older_sources_answer_is_superseded_by_a_newer_one(question, superseded):
-    checked = check("Henrik Asplund is leading the count [1].", question,
-                    [whole(1, COUNT_EARLY), whole(2, COUNT_LATE)])
-    assert checked.abstained is superseded
-
-
 BOARD = Article(id="board.md", title="Marlow & Finch rejects approach from Castellan", outlet="Journal",
                 published=date(2025, 9, 2), hash="6" * 64,
                 text=("The board said the proposal from the retail group Castellan Group undervalued the company. "
