@@ -66,6 +66,9 @@ TITLE_WORDS = frozenset(
     "premier representative delegate coach captain ceo".split()
 )
 
+# Words before a role that say its holder no longer holds it: "the previous governor, Tomas Reyes".
+PAST_ROLE_WORDS = frozenset("former previous ex late outgoing erstwhile then".split())
+
 # Irregular verb forms news writes, so "met" counts as "meet" and "said" as "say" when matching words.
 IRREGULAR_VERBS = {
     "met": "meet", "said": "say", "says": "say", "told": "tell", "went": "go", "gone": "go", "came": "come",

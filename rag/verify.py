@@ -23,7 +23,8 @@ from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
 from index.embed import Embedder
 from index.lexicon import (
-    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS, content_words, stem,
+    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, PAST_ROLE_WORDS, QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS,
+    content_words, stem,
 )
 from rag.compose import Passage
 from rag.facts import (
@@ -447,7 +448,8 @@ class Verifier:
         """Asked who holds a role ("Who chairs the department store chain Marlow & Finch?"), a sentence names the
         person in it when a word of what is asked stands right beside the name ("Chair Beatrix Holm said ...",
         "lead author Dr Sofia Brandt") and the question's own names are in the article's title or that sentence:
-        news names a role once, beside the person, and the company it belongs to in the title."""
+        news names a role once, beside the person, and the company it belongs to in the title. A past holder ("the
+        previous governor, Tomas Reyes") does not hold it."""
         question = self.question
         if not question.asks_who or not question.predicate:
             return False
@@ -455,10 +457,13 @@ class Verifier:
             return False
         for clause in sentence.clauses:
             for i in range(len(clause) - len(name) + 1):
-                if tuple(clause[i:i + len(name)]) == name:
-                    beside = clause[max(0, i - ROLE_REACH):i] + clause[i + len(name):i + len(name) + ROLE_REACH]
-                    if question.predicate & {stem(word) for word in beside}:
-                        return True
+                before = clause[max(0, i - ROLE_REACH):i]
+                past = PAST_ROLE_WORDS & set(clause[max(0, i - ROLE_REACH - 1):i])  # "the previous governor, ..."
+                if tuple(clause[i:i + len(name)]) != name or past:
+                    continue
+                beside = before + clause[i + len(name):i + len(name) + ROLE_REACH]
+                if question.predicate & {stem(word) for word in beside}:
+                    return True
         return False
 
     def _is_place_in(self, name: tuple[str, ...], sentence: _Sentence) -> bool:
