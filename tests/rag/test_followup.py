@@ -39,11 +39,13 @@ def test_a_follow_up_is_rewritten_by_the_llm_from_the_conversation_and_that_ques
     settings, store = sample_index
     history = [Turn(PUTIN, "Putin arrived in Pyongyang on 19 June 2024 [1].", date(2024, 6, 19))]
     rewritten = "Which country did Putin visit after Pyongyang in June 2024?"
-    scripted_llm.reply(rewritten, "After North Korea, Putin went to Vietnam [1].")
+    # the rewrite, the answer, and the second reading of the span that verifies it
+    scripted_llm.reply(rewritten, "After North Korea, Putin went to Vietnam [1].", "Vietnam")
     answer = ask("What about after that?", store, settings, llm_spec="scripted", history=history)
-    rewrite_prompt, answer_prompt = scripted_llm.prompts
+    rewrite_prompt, answer_prompt, _ = scripted_llm.prompts
     assert f"Human: {PUTIN}" in rewrite_prompt and "What about after that?" in rewrite_prompt
     assert answer.understood_as == rewritten and f"\n\nQuestion: {rewritten}\n" in answer_prompt
+    assert not answer.abstained  # "went to" names the visit the cited sentence states
 
 
 def test_an_unusable_rewrite_falls_back_to_both_questions_together(sample_index, scripted_llm):
