@@ -457,11 +457,11 @@ class Verifier:
             return False
         for clause in sentence.clauses:
             for i in range(len(clause) - len(name) + 1):
-                before = clause[max(0, i - ROLE_REACH):i]
-                past = PAST_ROLE_WORDS & set(clause[max(0, i - ROLE_REACH - 1):i])  # "the previous governor, ..."
-                if tuple(clause[i:i + len(name)]) != name or past:
+                if tuple(clause[i:i + len(name)]) != name:
                     continue
-                beside = before + clause[i + len(name):i + len(name) + ROLE_REACH]
+                if PAST_ROLE_WORDS & set(clause[max(0, i - ROLE_REACH - 1):i]):  # "the previous governor, ..."
+                    continue
+                beside = clause[max(0, i - ROLE_REACH):i] + clause[i + len(name):i + len(name) + ROLE_REACH]
                 if question.predicate & {stem(word) for word in beside}:
                     return True
         return False
