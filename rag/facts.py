@@ -151,7 +151,7 @@ def _date_numbers(words: list[str], text: str) -> frozenset[str]:
 def _places(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
     words = tokens(text)
     return tuple(name for name in names if any(
-        _opens(words, name, i) in LOCATIVES for i in range(1, len(words) - len(name) + 1)))
+        _word_before(words, i) in LOCATIVES for i in name_positions(name, words) if i))
 
 
 _COPULAS = frozenset("is was are were".split())
@@ -164,16 +164,14 @@ def _subjects(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str,
     for start, end in clauses(text):
         words = tokens(text[start:end])
         for name in names:
-            if name not in found and any(_opens(words, name, i) in _COPULAS | {""}
-                                         for i in range(len(words) - len(name) + 1)):
+            if name not in found and any(_word_before(words, i) in _COPULAS | {""}
+                                         for i in name_positions(name, words)):
                 found.append(name)
     return tuple(found)
 
 
-def _opens(words: list[str], name: tuple[str, ...], i: int) -> str | None:
-    """The word before `name` if it stands at words[i] ("" at the start), skipping a "the": "to the Far East"."""
-    if tuple(words[i:i + len(name)]) != name:
-        return None
+def _word_before(words: list[str], i: int) -> str:
+    """The word before words[i] ("" at the start), skipping a "the": "to the Far East"."""
     j = i - 1 if i and words[i - 1] != "the" else i - 2
     return words[j] if j >= 0 else ""
 
@@ -278,6 +276,11 @@ def stated_word(word: str, words: Collection[str]) -> bool:
     """Whether a text with these words states `word`, as written or as another spelling of the same name word."""
     return word in words or (word.isalpha() and len(word) >= MIN_VARIANT_LETTERS
                              and any(spelling_variant(word, other) for other in words))
+
+
+def name_positions(name: tuple[str, ...], words: list[str]) -> list[int]:
+    """Where the name stands exactly as written (its words in order, together) in a token list."""
+    return [i for i in range(len(words) - len(name) + 1) if tuple(words[i:i + len(name)]) == name]
 
 
 def contains_name(name: tuple[str, ...], words: list[str]) -> bool:

@@ -34,9 +34,14 @@ class Question:
         return frozenset(a for a in self.anchors if a not in dates and not a.isdigit())
 
     @property
+    def name_stems(self) -> frozenset[str]:
+        """The question's own name words, stemmed: whom and where it asks about ("putin", "pyongyang")."""
+        return frozenset(stem(word) for word in self.facts.name_words)
+
+    @property
     def predicate(self) -> frozenset[str]:
         """The topic words that are not names: what is asked of them ("visit", "meet", "summon")."""
-        return self.topic - {stem(word) for word in self.facts.name_words}
+        return self.topic - self.name_stems
 
 
 _WHERE = re.compile(r"^\s*(?:from |to )?where\b", re.I)

@@ -28,7 +28,7 @@ from index.lexicon import (
 )
 from rag.compose import Passage
 from rag.facts import (
-    Facts, clause_spans, clauses, contains_name, facts_of, measured_numbers, stated_word, tokens,
+    Facts, clause_spans, clauses, contains_name, facts_of, measured_numbers, name_positions, stated_word, tokens,
 )
 from rag.labels import ABSTENTION, DONT_KNOW_REPLY, ECHOED_SOURCE_LABEL, SECOND_READING_DIFFERS, UNCLEAR
 from rag.question import KIND_LABELS, Question, read_question
@@ -453,12 +453,10 @@ class Verifier:
         question = self.question
         if not question.asks_who or not question.predicate:
             return False
-        if not {stem(word) for word in question.facts.name_words} <= heading_stems | sentence.word_stems:
+        if not question.name_stems <= heading_stems | sentence.word_stems:
             return False
         for clause in sentence.clauses:
-            for i in range(len(clause) - len(name) + 1):
-                if tuple(clause[i:i + len(name)]) != name:
-                    continue
+            for i in name_positions(name, clause):
                 if PAST_ROLE_WORDS & set(clause[max(0, i - ROLE_REACH - 1):i]):  # "the previous governor, ..."
                     continue
                 beside = clause[max(0, i - ROLE_REACH):i] + clause[i + len(name):i + len(name) + ROLE_REACH]
@@ -575,9 +573,7 @@ def _describes_asked(name: tuple[str, ...], text: str, names: tuple[tuple[str, .
     in "Russian President Vladimir Putin" is not an answer to "Which outlet reported ... Putin?"."""
     words = tokens(text)
     asked = [other for other in names if set(other) & asked_names]
-    for i in range(len(words) - len(name) + 1):
-        if tuple(words[i:i + len(name)]) != name:
-            continue
+    for i in name_positions(name, words):
         j = i + len(name)
         while j < len(words) and words[j] in TITLE_WORDS:
             j += 1
