@@ -122,13 +122,24 @@ def _news_words(sentence: str, mentions: list[DateMention]) -> set[str]:
     return {w for w in content_words(sentence) if w not in DATELINE_WORDS and not w.isdigit()}
 
 
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def _quoted(sentence: str) -> list[tuple[int, int]]:
+    """The spans of a sentence inside quotation marks."""
+    return [match.span() for match in _QUOTED.finditer(sentence)]
+
+
 def dated_events(article: Article) -> list[DatedEvent]:
     """One event per sentence that states a date, dated by its most precise date; of equals, one written out in
-    full before one relative to the article ("up from 14 on Friday, the service said on Monday, 15 September")."""
+    full before one relative to the article ("up from 14 on Friday, the service said on Monday, 15 September").
+    A date inside a quotation is what someone said, not when something happened ("a job next year")."""
     events = []
     for start, end in sentence_spans(article.text):
         sentence = article.text[start:end]
-        mentions = date_mentions(sentence, article.published)
+        quoted = _quoted(sentence)
+        mentions = [m for m in date_mentions(sentence, article.published)
+                    if not any(s <= m.position < e for s, e in quoted)]
         if not mentions or len(_news_words(sentence, mentions)) < MIN_EVENT_WORDS:
             continue
         best = min(mentions, key=lambda m: (PRECISION_RANK[m.precision], m.relative, m.position))

@@ -16,9 +16,11 @@ MONTH_NUMBERS = {month: number for number, month in enumerate(MONTHS, start=1)}
 MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
 YEAR = r"(?:1[89]|20)\d\d"  # a year as news text writes one: 1800-2099
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Words before a weekday that put it after the article's date: "a strike will begin on Monday".
+# Words before a weekday that put it after the article's date: "a strike will begin on Monday", "forecasters expect
+# rain on Thursday".
 FUTURE_CUES = re.compile(
-    r"\b(?:will|shall|(?:is|are) (?:due|set|scheduled|expected) to|(?:is|are) scheduled for)\b|'ll\b", re.I)
+    r"\b(?:will|shall|(?:is|are) (?:due|set|scheduled|expected) to|(?:is|are) scheduled for|expects?|forecasts?)\b"
+    r"|'ll\b", re.I)
 # Words that name a stretch of time: "last <unit>" is a date relative to the article, not "the last time".
 DATE_UNITS = ("week", "month", "year", "weekend", "night", "summer", "winter", "spring", "autumn", *WEEKDAYS, *MONTHS)
 

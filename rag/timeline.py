@@ -41,6 +41,9 @@ _FRAME = re.compile(
 )
 ARTICLE_MARGIN = 0.12  # how much less similar to the topic than the best article an article may be and still count
 MIN_EVENT_SIMILARITY = 0.4  # an event sentence less similar than this to the topic is about something else (dev-tuned)
+# An article whose headline is this similar to the topic is about it throughout: all its dated sentences are events of
+# the topic, also those that do not name it ("Engineers will begin checking buildings on Thursday"). Dev-tuned.
+MIN_HEADLINE_SIMILARITY = 0.7
 SAME_EVENT_SIMILARITY = 60  # rapidfuzz token-set ratio of two sentences' content words that makes them one event
 _BOUND_WORDS = {"since": "since", "after": "since", "from": "since", "until": "until", "before": "until",
                 "by": "until", "till": "until", "in": "within", "during": "within"}
@@ -119,6 +122,14 @@ def _group(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     return groups
 
 
+def _headlines_about(topic_vector: list[float], headlines: dict[str, str], embedder) -> set[str]:
+    """The articles (by id) whose headline is about the topic."""
+    ids = [article_id for article_id, headline in headlines.items() if headline]
+    vectors = embedder.embed([headlines[article_id] for article_id in ids]) if ids else []
+    return {article_id for article_id, vector in zip(ids, vectors)
+            if sum(a * b for a, b in zip(topic_vector, vector)) >= MIN_HEADLINE_SIMILARITY}
+
+
 def articles_about(
     topic: str,
     store: Store,
@@ -162,9 +173,10 @@ def timeline(
         _Candidate(event, article, sum(a * b for a, b in zip(topic_vector, vector)))
         for (event, article), vector in zip(found, vectors)
     ]
+    on_topic = _headlines_about(topic_vector, {article.id: article.title for _, article in found}, embedder)
     candidates = [
         c for c in candidates
-        if c.similarity >= MIN_EVENT_SIMILARITY
+        if (c.similarity >= MIN_EVENT_SIMILARITY or c.article.id in on_topic)
         and (since is None or _last_day(c.event) >= since) and (until is None or c.event.day <= until)
     ]
     # In date order, so that a report joins the group of an earlier report of the same event.

@@ -48,6 +48,7 @@ def test_a_weekday_its_sentence_says_will_come_is_the_next_one_after_publication
     assert _labels(text, tuesday) == {"on Tuesday": "2 June 2026", "on Monday": "8 June 2026",
                                       "on Friday": "29 May 2026"}
     assert _labels("The vote is due to take place on Tuesday.", tuesday) == {"on Tuesday": "9 June 2026"}
+    assert _labels("Forecasters expect rain on Thursday.", tuesday) == {"on Thursday": "4 June 2026"}
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)))

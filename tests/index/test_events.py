@@ -58,3 +58,9 @@ def test_a_written_out_date_is_read_back_exactly(day):
     sentence = f"The agreement between the two ministries was signed on {day.day} {day:%B %Y} in the capital."
     (event,) = dated_events(_article(sentence))
     assert (event.day, event.precision, last_day(event.day, event.precision)) == (day, "day", day)
+
+
+def test_a_date_inside_a_quotation_dates_no_event():
+    text = ('"Eleven thousand people want to know if they still have a job next year," the organiser said.\n'
+            'The union said on Monday, 3 November 2025, that it would strike.')
+    assert [label for label, _ in _events(text, date(2025, 11, 4))] == ["3 Nov 2025"]

@@ -47,3 +47,32 @@ def test_bounds_keep_only_the_events_inside_them(sample_index):
     answer = timeline("Timeline of Russia and North Korea since 2023", store, settings)
     assert answer.timeline and all(item.day >= date(2023, 1, 1) for item in answer.timeline)
     assert timeline("Russia and North Korea", store, settings, until=date(2001, 1, 1)).timeline[-1].day.year <= 2000
+
+
+def test_an_article_whose_headline_is_about_the_topic_gives_all_its_dated_events(tmp_path):
+    """Real store and embeddings. The flood article's "Engineers will inspect the piers on Thursday" does not name the
+    topic, but its headline does; the annual report is retrieved for its ferry sentence, but its headline is about
+    something else, so its unrelated dated sentence stays out."""
+    from index.pipeline import ingest
+    from index.store import open_store
+    from rag.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "flood.md").write_text(
+        "---\ntitle: Flood closes the Varna ferry crossing\npublished: 2025-03-04\n---\n\n"
+        "Floodwater closed the Varna ferry crossing on Monday, 3 March 2025.\n\n"
+        "Passengers were told to use the bridge upstream, a detour of 40 kilometres for lorries and cars.\n\n"
+        "Engineers will inspect the piers on Thursday, the port authority said.\n")
+    (corpus / "report.md").write_text(
+        "---\ntitle: Port authority publishes its annual figures\npublished: 2025-03-05\n---\n\n"
+        "Floods closed the Varna ferry crossing for 12 days in 2024, the port authority said in its annual report "
+        "on the crossing, which carried 1.2 million passengers.\n\n"
+        "Its new chief executive, Mira Dobreva, took office on 2 January 2025.\n")
+    settings = load_settings(data_dir=tmp_path / "index")
+    store = open_store(settings)
+    ingest([corpus], store, settings)
+    items = {item.text: item for item in timeline("Timeline of the Varna ferry flood", store, settings).timeline}
+    assert items["Engineers will inspect the piers on Thursday, the port authority said."].day == date(2025, 3, 6)
+    assert any(text.startswith("Floods closed") for text in items)  # the report was read...
+    assert not any("Dobreva" in text for text in items)  # ...but only its sentence about the topic kept
