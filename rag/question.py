@@ -45,7 +45,9 @@ class Question:
 
 
 _WHERE = re.compile(r"^\s*(?:from |to )?where\b", re.I)
-_WHO = re.compile(r"^\s*who\b", re.I)
+# Questions that ask for a person: "who ...?", "what is the name of the mayor?", "how does X spell the name of ...?"
+_WHO = re.compile(r"^\s*(?:who|what (?:is|was) the (?:full |first )?(?:name|surname) of|"
+                  r"how (?:do|does|did) [^?]{1,80}? spell the (?:full |first )?(?:name|surname) of)\b", re.I)
 
 
 def _readings(text: str) -> tuple[str, str]:

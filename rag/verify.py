@@ -23,8 +23,8 @@ from index.chunk import sentence_spans
 from index.dates import RelativeDate, relative_dates
 from index.embed import Embedder
 from index.lexicon import (
-    ADJUNCT_OPENERS, CLAUSE_CONTINUATIONS, NO_WORDS, PAST_ROLE_WORDS, QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS,
-    content_words, stem,
+    ADJUNCT_OPENERS, ANSWER_FRAME_WORDS, CLAUSE_CONTINUATIONS, LIGHT_VERBS, NO_WORDS, PAST_ROLE_WORDS,
+    QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS, content_words, singular, stem,
 )
 from rag.compose import Passage
 from rag.facts import (
@@ -57,6 +57,8 @@ _COMPOUND_BREAK = re.compile(r"\s*,?\s+(?=(?:while|whereas)\s)|\s*,\s+(?=(?:but|
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 FRAME_STEMS = frozenset(stem(w) for w in QUESTION_FRAME_WORDS)
+ANSWER_FRAME = frozenset(singular(w) for w in ANSWER_FRAME_WORDS)
+LIGHT_VERB_STEMS = frozenset(stem(w) for w in LIGHT_VERBS)
 # "No" answers only when punctuation or the end follows it: "No one has died" and "No date was set" are statements.
 _YES_NO = re.compile(rf"^\s*(?:(?P<word>{'|'.join(YES_WORDS)})\b[\s,.;:!-]*|(?P<no>{'|'.join(NO_WORDS)})"
                      rf"(?:\s*[,.;:!-]+\s*|\s*$))", re.I)
@@ -358,8 +360,11 @@ class Verifier:
         moment = set(asked.date_numbers) | set(asked.months) if named_day else set()
         specific -= repeated
         keys = key_facts(claim, self.question)
-        claim_words = content_words(claim.body) - context  # a first name must not pull in a longer span
-        text = self.passages[n].article.text
+        # A first name must not pull in a longer span, and the words that frame the answer ("The Continental Observer
+        # spells the name as ...") are not what the span must say.
+        article = self.passages[n].article
+        claim_words = content_words(claim.body) - context - ANSWER_FRAME - content_words(article.outlet or "")
+        text = article.text
         best: Support | None = None
         for i, sentence in enumerate(known.sentences):
             if not self._states_key_facts(sentence, keys, known.heading_stems):
@@ -512,7 +517,7 @@ class Verifier:
         Words that describe what the article is about may stand in its title instead ("Kelmora Harbour football
         club" above "Club chair Ingrid Solberg said"), except for a yes/no answer, which rests on its span alone."""
         asked = self.question.topic if self.question.kind == "yesno" else self.question.predicate
-        repeated = asked & claim.facts.stems
+        repeated = asked & claim.facts.stems - LIGHT_VERB_STEMS
         stated = {w for sentence in span for w in sentence.word_stems}
         if self.question.kind != "yesno":
             stated |= heading_stems

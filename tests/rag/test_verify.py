@@ -389,7 +389,9 @@ SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet
                         hash="9" * 64, text=("Stannard United won the title on the final day. Kestrel is due to reach "
                                              "Ondine in May 2026. Captain Lukas Brandt scored the winner from a free "
                                              "kick in the 89th minute. Putin arrived in the Vietnamese capital "
-                                             "on 19 June 2024, flying in directly from North Korea."))
+                                             "on 19 June 2024, flying in directly from North Korea. Northgate "
+                                             "City signed Jonah Abara from Ashcombe Rovers for a fee of 9.5 "
+                                             "million euros."))
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -398,9 +400,12 @@ SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet
     ("Who scored Stannard United's winning goal on the final day?",
      "Captain Lukas Brandt scored Stannard's winner from a free kick in the 89th minute [1]."),
     ("After North Korea, which country did Putin visit in June 2024?", "After North Korea, Putin went to Vietnam [1]."),
+    ("How much did Northgate City pay Ashcombe Rovers for Jonah Abara?",
+     "Northgate City paid Ashcombe Rovers 9.5 million euros for Jonah Abara [1]."),
 ])
 def test_words_news_writes_for_the_same_event_bind_the_answer_to_the_question(question, answer):
-    """"due to" is "expected to", "the winner" is "the winning goal", "went to" a visit (index/lexicon.py SYNONYMS)."""
+    """"due to" is "expected to", "the winner" is "the winning goal", "went to" a visit, a fee is what is paid
+    (index/lexicon.py SYNONYMS)."""
     assert not check(answer, question, [whole(1, SAME_EVENT_WORDS)]).abstained
 
 
@@ -415,3 +420,43 @@ def test_asked_who_the_person_named_beside_the_role_asked_holds_it():
     question = "Who chairs Marlow & Finch?"
     assert not check("Beatrix Holm chairs Marlow & Finch [1].", question, [whole(1, BOARD)]).abstained
     assert check("Castellan Group chairs Marlow & Finch [1].", question, [whole(1, BOARD)]).abstained
+
+
+FIRE = Article(id="fire.md", title="Sixteen treated in hospital after blaze at Corvane paint works", outlet="Herald",
+               published=date(2026, 3, 3), hash="a" * 64,
+               text=("Sixteen people were treated in hospital after a fire destroyed much of the Corvane Coatings paint "
+                     "factory in Wexley. Corvane Coatings will pay a fine of 40,000 euros for storing solvents in the "
+                     "yard. Forty firefighters fought the blaze."))
+
+
+@pytest.mark.parametrize("question, right, wrong", [
+    ("How many people were taken to hospital after the fire at the Corvane Coatings factory?",
+     "Sixteen people were taken to hospital after the fire at the Corvane Coatings factory [1].",
+     "Forty people were taken to hospital after the fire at the Corvane Coatings factory [1]."),
+    ("What fine did Corvane Coatings receive for storing solvents?",
+     "Corvane Coatings received a fine of 40,000 euros for storing solvents [1].",
+     "Corvane Coatings received a fine of 16 euros for storing solvents [1]."),
+])
+def test_an_answer_repeating_a_light_verb_of_the_question_is_not_held_to_it(question, right, wrong):
+    """"taken to hospital" is restated by "treated in hospital", "received a fine" by "will pay a fine": receive, get,
+    give and take say little of their own (index/lexicon.py LIGHT_VERBS). The number must still be the source's."""
+    assert not check(right, question, [whole(1, FIRE)]).abstained
+    assert check(wrong, question, [whole(1, FIRE)]).abstained
+
+
+MAYOR = Article(id="quake.md", title="Earthquake kills 41 in mountain town of Serrat", outlet="Continental Observer",
+                published=date(2026, 5, 20), hash="b" * 64,
+                text=("Rescue teams led by Captain Nils Orhan searched the old quarter overnight. \"Whole streets are "
+                      "gone,\" said the town's mayor, Aidin Sollak."))
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("What is the name of the mayor of Serrat?", "Aidin Sollak [1]."),
+    ("How does the Continental Observer spell the name of Serrat's mayor?",
+     "The Continental Observer spells the name of Serrat's mayor as Aidin Sollak [1]."),
+])
+def test_asked_for_the_name_of_a_role_the_person_named_beside_it_holds_it(question, answer):
+    """"the name of the mayor" asks who the mayor is; an answer framed as the outlet's spelling ("The Continental
+    Observer spells ... as") is held to what it states, not to its frame. Another person in the article is not it."""
+    assert not check(answer, question, [whole(1, MAYOR)]).abstained
+    assert check(answer.replace("Aidin Sollak", "Nils Orhan"), question, [whole(1, MAYOR)]).abstained
