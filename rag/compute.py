@@ -30,7 +30,7 @@ from index.embed import Embedder
 from index.events import date_mentions
 from index.lexicon import DIFFERENCE_QUESTION, STOP_WORDS, TIME_UNITS, stem
 from rag.generate import one_reply
-from rag.labels import UNCLEAR
+from rag.labels import CHANGE_OVER_TIME, UNCLEAR
 from rag.compose import Passage
 from rag.facts import AMOUNT, facts_of, plain_number
 from rag.question import read_question
@@ -89,14 +89,16 @@ class Operand:
 
 
 def operand_of(part: Verified, question: str) -> Operand | None:
-    """The one value `part` (the checked answer to `question`) gives, or None when it gives none or several."""
+    """The one value `part` (the checked answer to `question`) gives, or None when it gives none or several. A newer
+    or earlier report added beside the answer (rag/conflicts.py) is a change over time, not another value of the
+    moment asked ("the first report" against "the final total"); a report that differs at the same time is."""
     if part.abstained:
         return None
     asked = read_question(question)
     cited = {c.n: c for c in part.citations}
     found: dict[tuple, Operand] = {}
     for sentence in part.sentences:
-        if not sentence.verified:
+        if not sentence.verified or sentence.side in CHANGE_OVER_TIME:
             continue
         citations = tuple(cited[n] for n in sentence.citations if n in cited)
         published = next((c.published for c in citations if c.published), None)

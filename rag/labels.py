@@ -29,6 +29,7 @@ SIDE_LABELS = {
     "newer": "A newer report, {source} ({date}), says: “{quote}”",
     "earlier": "An earlier report, {source} ({date}), said: “{quote}”",
 }
+CHANGE_OVER_TIME = ("newer", "earlier")  # the sides that report a change over time, not a conflict
 NO_DISAGREEMENTS = "The articles here about this do not report one figure or date with different values."
 # The same texts for a question asked in French, German or Spanish (rag/translate.py answers it in its language);
 # in other languages they are shown in English.

@@ -90,6 +90,20 @@ def test_an_answer_giving_no_value_or_several_gives_no_operand(text, question):
     assert operand_of(_part(text), question) is None
 
 
+@pytest.mark.parametrize("side, operand", [("newer", date(2025, 5, 8)), ("earlier", date(2025, 5, 8)), ("differs", None)])
+def test_a_report_over_time_added_beside_the_value_is_not_another_value_but_a_differing_one_is(side, operand):
+    """"A newer report ... says: a second round ended on 19 June" beside the first round's end is a change over time
+    (rag/conflicts.py); another outlet's date for the same moment makes the value ambiguous."""
+    part = _part("The first round of talks ended on 8 May 2025.", published=date(2025, 5, 9))
+    newer = Article(id="b.md", title="b", text="A second round of talks ended on Thursday, 19 June 2025.",
+                    published=date(2025, 6, 20))
+    part.citations.append(Citation.of_span(2, newer, 0, len(newer.text)))
+    part.sentences.append(AnswerSentence(text=f"A report says: “{newer.text}”", citations=[2], verified=True,
+                                         side=side))
+    found = operand_of(part, "When did the first round of talks end?")
+    assert (found.value if found else None) == operand
+
+
 def test_an_unverified_answer_gives_no_operand():
     assert operand_of(_part("Turnout was 58.3%.", verified=False), "What was the turnout?") is None
 

@@ -391,7 +391,8 @@ SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet
                                              "kick in the 89th minute. Putin arrived in the Vietnamese capital "
                                              "on 19 June 2024, flying in directly from North Korea. Northgate "
                                              "City signed Jonah Abara from Ashcombe Rovers for a fee of 9.5 "
-                                             "million euros."))
+                                             "million euros. Halden Energy sold its wind farm to Veldt Capital "
+                                             "for 300 million euros."))
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -402,10 +403,11 @@ SAME_EVENT_WORDS = Article(id="final.md", title="Stannard win the title", outlet
     ("After North Korea, which country did Putin visit in June 2024?", "After North Korea, Putin went to Vietnam [1]."),
     ("How much did Northgate City pay Ashcombe Rovers for Jonah Abara?",
      "Northgate City paid Ashcombe Rovers 9.5 million euros for Jonah Abara [1]."),
+    ("How much did Veldt Capital pay Halden Energy?", "Veldt Capital paid 300 million euros [1]."),
 ])
 def test_words_news_writes_for_the_same_event_bind_the_answer_to_the_question(question, answer):
-    """"due to" is "expected to", "the winner" is "the winning goal", "went to" a visit, a fee is what is paid
-    (index/lexicon.py SYNONYMS)."""
+    """"due to" is "expected to", "the winner" is "the winning goal", "went to" a visit, a fee or a sale price is what
+    is paid (index/lexicon.py SYNONYMS)."""
     assert not check(answer, question, [whole(1, SAME_EVENT_WORDS)]).abstained
 
 
