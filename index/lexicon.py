@@ -154,7 +154,6 @@ CLAUSE_CONTINUATIONS = ADJUNCT_OPENERS | frozenset(
     "that when where who whom whose which after before including".split())
 # Prepositions that put a place after them: the answer to "where" is the name after one of these.
 LOCATIVES = frozenset("in at to from near into inside outside across".split())
-# Words of a question that frame it rather than say what it is about.
 # Verbs that carry little of their own: a question's "receive a fine" is restated by a source's "pay a fine", so an
 # answer that repeats one of them is not held to it.
 LIGHT_VERBS = frozenset("receive received receives get got gets give gave given gives take took taken takes".split())
@@ -162,6 +161,7 @@ LIGHT_VERBS = frozenset("receive received receives get got gets give gave given 
 # stating anything a source must say.
 ANSWER_FRAME_WORDS = frozenset(
     "name names spell spells spelled spelt spelling surname according article articles source sources".split())
+# Words of a question that frame it rather than say what it is about.
 QUESTION_FRAME_WORDS = frozenset(
     "when where who whom whose which what why how many much often long ago year month day date time city country "
     "town place region name happen happened last latest recent recently current currently still newest now most "

@@ -515,9 +515,10 @@ class Verifier:
         """An answer rests on a span that says what it repeats of the question: "To Lam met Putin at the airport"
         needs "airport" in the span; "Yes, he stayed more than a day" needs "more" in it, not "less than a day".
         Words that describe what the article is about may stand in its title instead ("Kelmora Harbour football
-        club" above "Club chair Ingrid Solberg said"), except for a yes/no answer, which rests on its span alone."""
+        club" above "Club chair Ingrid Solberg said"), except for a yes/no answer, which rests on its span alone. A
+        light verb it repeats ("received a fine") need not be there: "will pay a fine" restates it."""
         asked = self.question.topic if self.question.kind == "yesno" else self.question.predicate
-        repeated = asked & claim.facts.stems - LIGHT_VERB_STEMS
+        repeated = (asked & claim.facts.stems) - LIGHT_VERB_STEMS
         stated = {w for sentence in span for w in sentence.word_stems}
         if self.question.kind != "yesno":
             stated |= heading_stems
