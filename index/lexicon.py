@@ -92,7 +92,7 @@ SYNONYMS = (
     ("expect", "due", "schedul"),
     ("elect", "vote", "poll"),
     ("accus", "charg"),
-    ("pay", "fee", "sell", "sold", "buy", "bought"),
+    ("pay", "fee", "sell", "buy"),  # "sold", "bought": IRREGULAR_VERBS
 )
 
 # What kind of thing a question asks for, first match wins; "which year" is a date, "which city" a name.

@@ -18,6 +18,12 @@ def test_what_a_how_many_question_counts_is_its_noun_not_a_name_after_it(questio
     assert counted_thing(question) == (stem(counted) if counted else None)
 
 
+def test_a_synonym_group_takes_in_its_words_but_not_longer_words_that_begin_like_them():
+    """"sold" and "a fee" are what is paid (SYNONYMS); "soldiers" are not."""
+    assert stem("sold") == stem("fee") == stem("paid")
+    assert stem("soldiers") == "soldier"
+
+
 @pytest.mark.parametrize("question, unit", [
     ("How wide is the telescope's main mirror?", "metre"),
     ("What was the length of the new bridge?", "km"),
