@@ -155,8 +155,8 @@ CLAUSE_CONTINUATIONS = ADJUNCT_OPENERS | frozenset(
 # Prepositions that put a place after them: the answer to "where" is the name after one of these.
 LOCATIVES = frozenset("in at to from near into inside outside across".split())
 # Verbs that carry little of their own: a question's "receive a fine" is restated by a source's "pay a fine", so an
-# answer that repeats one of them is not held to it.
-LIGHT_VERBS = frozenset("receive received receives get got gets give gave given gives take took taken takes".split())
+# answer that repeats one of them is not held to it. Listed as stems find them ("took" is "take": IRREGULAR_VERBS).
+LIGHT_VERBS = frozenset("receive get got give take".split())
 # Words an answer frames itself with ("The Observer spells the name as ...", "according to the articles") rather than
 # stating anything a source must say.
 ANSWER_FRAME_WORDS = frozenset(
