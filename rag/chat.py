@@ -226,7 +226,7 @@ def _answer_part(part: Part, store: Store, settings, llm, spec: str, as_of: date
         timings["second_reading_s"] = timings.get("second_reading_s", 0.0) + reader.seconds
     if settings.conflicting_reports:
         mark = time.perf_counter()
-        add_other_sides(checked)
+        add_other_sides(checked, [hit.article for hit in retrieved])
         _add_time(timings, "other_sides_s", mark)
     return _PartAnswer(retrieved, passages, checked, raw, prompt_tokens)
 

@@ -1,6 +1,8 @@
 """Conflicting reports: when the sources answer a question differently, the answer says so, citing each side.
 
-After verification, every source the model read that the answer does not cite is searched for a sentence that
+After verification, every source the model read that the answer does not cite — and up to MAX_UNREAD retrieved
+articles composition left out of the prompt (a differing report's best sentence often scores too far below the best
+source's to be shown) — is searched for a sentence that
 states an answer to the question (the verifier's `answers_in`: a fact of the kind asked, in a clause about the
 question's subject and predicate, with the question's names near it). A sentence whose answer differs from the
 verified answer's (counts of the same unit with no number in common, a date neither contains, another spelling of
@@ -39,6 +41,7 @@ COMPARED_KINDS = ("date", "number", "name", "place")  # the question kinds whose
 SAME_TIME_DAYS = 1  # sources published on the same or the next day report the same moment: a difference conflicts
 MAX_SIDES = 2  # other sides added to one answer, best-ranked sources first
 MIN_SAID = 0.5  # share of the question's predicate words in the answer's spans that another side's sentence states
+MAX_UNREAD = 4  # retrieved articles the model was not shown, searched for other sides too, best-ranked first
 
 
 def _values(keys: KeyFacts, kind: str) -> frozenset[str]:
@@ -144,12 +147,14 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
                 break  # one side per source: its first sentence answering otherwise
 
 
-def add_other_sides(checked: Verified) -> None:
+def add_other_sides(checked: Verified, retrieved: list[Article] = ()) -> None:
     """Append to a verified answer, as quoted and cited sentences, up to MAX_SIDES sources that answer its question
-    otherwise."""
+    otherwise: the sources the model read, then up to MAX_UNREAD `retrieved` articles (best first) it was not shown."""
     verifier = checked.verifier
     if checked.abstained or verifier is None or verifier.question.kind not in COMPARED_KINDS:
         return
+    shown = {passage.article.id for passage in verifier.passages.values()}
+    verifier.add_unread(list(islice({a.id: a for a in retrieved if a.id not in shown}.values(), MAX_UNREAD)))
     for relation, article, stated in islice(_other_answers(checked, verifier), MAX_SIDES):
         citation = Citation.of_span(len(checked.citations) + 1, article, stated.start, stated.end)
         checked.citations.append(citation)

@@ -26,6 +26,7 @@ from index.lexicon import (
     ADJUNCT_OPENERS, ANSWER_FRAME_WORDS, CLAUSE_CONTINUATIONS, LIGHT_VERBS, NO_WORDS, PAST_ROLE_WORDS,
     QUESTION_FRAME_WORDS, TITLE_WORDS, YES_WORDS, content_words, singular, stem,
 )
+from index.records import Article
 from rag.compose import Passage
 from rag.facts import (
     Facts, clause_spans, clauses, contains_name, facts_of, measured_numbers, name_positions, stated_word, tokens,
@@ -193,7 +194,6 @@ class _Sentence:
 @dataclass(frozen=True)
 class _ArticleFacts:
     sentences: list[_Sentence]
-    vectors: list[list[float]]  # one embedding per sentence
     words: frozenset[str]  # every word it states, title, outlet and label included
     heading: frozenset[str]  # the words of its title and outlet: what every sentence of it is about
     heading_stems: frozenset[str]  # `heading`, stemmed
@@ -229,6 +229,7 @@ class Verifier:
         self.question = question
         self.embedder = embedder
         self._articles: dict[int, _ArticleFacts] = {}
+        self._vectors: dict[int, list[list[float]]] = {}
         self._answers: dict[int, list[StatedAnswer]] = {}
         self._question_words = tokens(question.text)
         self._written_names: list[list[str]] = [tokens(f"{p.article.text} {p.article.title} {p.label()}")
@@ -266,7 +267,6 @@ class Verifier:
             heading = tokens(f"{article.title} {article.outlet or ''}")
             self._articles[n] = _ArticleFacts(
                 sentences=sentences,
-                vectors=self.embedder.embed([article.text[s.start:s.end] for s in sentences]),
                 words=frozenset(tokens(article.text) + tokens(label)
                                 + [w for found in relative for w in tokens(found.label)]),
                 heading=frozenset(heading),
@@ -274,6 +274,30 @@ class Verifier:
                 published=frozenset(tokens(f"{article.published:%d %B %Y}")) if article.published else frozenset(),
             )
         return self._articles[n]
+
+    def sentence_vectors(self, n: int) -> list[list[float]]:
+        """One embedding per sentence of source n, computed when a claim first needs them (a source searched only
+        for another side of a conflict never does)."""
+        if n not in self._vectors:
+            article, sentences = self.passages[n].article, self._article(n).sentences
+            self._vectors[n] = self.embedder.embed([article.text[s.start:s.end] for s in sentences])
+        return self._vectors[n]
+
+    def add_unread(self, articles: list[Article]) -> list[int]:
+        """Add articles that retrieval found but the model was not shown as sources after the last [n]: the
+        answer cites none of them, but rag/conflicts.py looks in them for other sides (composition keeps an article
+        only when its best sentence scores near the best source's, and a differing report often does not)."""
+        shown = {passage.article.id for passage in self.passages.values()}
+        added = []
+        for article in articles:
+            if article.id in shown:
+                continue
+            shown.add(article.id)
+            n = max(self.passages, default=0) + 1
+            spans = sentence_spans(article.text)
+            self.passages[n] = Passage(n, article, spans, [0.0] * len(spans))
+            added.append(n)
+        return added
 
     def written(self, name: tuple[str, ...]) -> bool:
         """A full name some article here (or the question) writes as it is, not assembled from parts."""
@@ -389,7 +413,8 @@ class Verifier:
                                       else known.sentences[:last + 1], known.heading_stems):
                     continue
                 start, end = known.sentences[first].start, known.sentences[last].end
-                similarity = max(sum(a * b for a, b in zip(claim_vector, known.vectors[j])) for j in (first, last))
+                vectors = self.sentence_vectors(n)
+                similarity = max(sum(a * b for a, b in zip(claim_vector, vectors[j])) for j in (first, last))
                 # the dates its relative dates mean count as its words: "on Thursday" states "3 July 2025"
                 span_content = content_words(text[start:end]).union(
                     *(sentence.dates for sentence in known.sentences[first:last + 1]))

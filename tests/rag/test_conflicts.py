@@ -7,7 +7,9 @@ import json
 import pytest
 
 from rag.chat import ask
+from rag.compose import compose
 from rag.conflicts import disagreements
+from rag.retrieve import retrieve
 from tests.conflict_corpus import QUESTION, TOPIC, write_corpus
 from tests.conftest import ingested_index, invoke_cli
 
@@ -38,6 +40,22 @@ def test_another_outlet_s_toll_of_the_same_day_and_a_newer_one_are_quoted_and_ci
     public = answer.to_public_json()
     assert [s["side"] for s in public["sentences"]] == [None, *(s.side for s in sides)]
     assert "other_sides_s" in answer.timings
+
+
+def test_a_side_is_found_in_a_retrieved_article_the_model_was_not_shown(conflict_index, scripted_llm):
+    settings, store = conflict_index
+    one_source = settings.model_copy(update={"top_k": 1})  # composition shows the model one article
+    shown = compose(QUESTION, retrieve(QUESTION, store, one_source), one_source)
+    assert len(shown) == 1
+    toll = {"harbour-post-landslide.md": "23", "valley-times-landslide.md": "31"}[shown[0].article.id]
+    scripted_llm.reply(f"The landslide in Tolvic killed {toll} people [1].", toll)
+    answer = ask(QUESTION, store, one_source, llm_spec="scripted")
+    sides = [s for s in answer.sentences if s.side]
+    assert answer.sentences[0].verified and sides, answer.answer
+    assert all(s.verified and _cited(answer, s)[0].text in s.text and toll not in _cited(answer, s)[0].text
+               for s in sides)
+    assert shown[0].article.id not in {c.source for s in sides for c in _cited(answer, s)}
+    assert "marden-floods.md" not in {c.source for c in answer.citations}
 
 
 def test_an_answer_that_already_gives_each_value_gets_no_other_side(conflict_index, scripted_llm):
