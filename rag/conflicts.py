@@ -2,9 +2,9 @@
 
 After verification, every source the model read that the answer does not cite — and up to MAX_UNREAD retrieved
 articles composition left out of the prompt (a differing report's best sentence often scores too far below the best
-source's to be shown) — is searched for a sentence that
-states an answer to the question (the verifier's `answers_in`: a fact of the kind asked, in a clause about the
-question's subject and predicate, with the question's names near it). A sentence whose answer differs from the
+source's to be shown) — is searched for a sentence that states an answer to the question (the verifier's
+`answers_in`: a fact of the kind asked, in a clause about the question's subject and predicate, with the question's
+names near it). A sentence whose answer differs from the
 verified answer's (counts of the same unit with no number in common, a date neither contains, another spelling of
 the name) is another side. It is added to the answer as a quote of that sentence, cited to it, so the span backs it
 by construction, and said for what it is:
@@ -126,8 +126,9 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
     answer_text = " ".join([s.text for s in checked.sentences if s.verified] + [c.text for c in checked.citations])
     answer_units = _units(answer_text, given)
     # What the cited spans say of the question ("people staying in emergency shelters"): another side says at least
-    # MIN_SAID of it too, so "killed 42 people" is not another count of the people in shelters (while "the death toll
-    # from the landslide rose to 35" is another count of "people killed in the landslide").
+    # MIN_SAID of it too, in its sentence, the two before it or its article's title, so "killed 42 people" is not
+    # another count of the people in shelters (while "the death toll from the landslide rose to 35" is another count
+    # of "people killed in the landslide").
     said = verifier.question.predicate & {stem(word) for c in checked.citations for word in tokens(c.text)}
     for n, passage in sorted(verifier.passages.items()):
         if any(passage.article.id == article.id for article in answered):
@@ -138,7 +139,7 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
         for stated in verifier.answers_in(n):
             values = _values(stated.keys, kind)
             units = (answer_units, _units(passage.article.text[stated.start:stated.end], values))
-            says = verifier.article_sentence_stems(n, stated.index)
+            says = verifier.stems_near(n, stated)
             if (values and len(said & says) >= MIN_SAID * len(said) and verifier.names_near(n, stated)
                     and _comparable(given, values, kind, units)
                     and not any(_agrees(values, other, kind) for other in seen)):

@@ -339,9 +339,13 @@ class Verifier:
             self._answers[m] = found
         return self._answers[m]
 
-    def article_sentence_stems(self, m: int, i: int) -> frozenset[str]:
-        """The words of sentence i of source m (relative dates resolved), stemmed."""
-        return self._article(m).sentences[i].word_stems
+    def stems_near(self, m: int, stated: StatedAnswer) -> frozenset[str]:
+        """The words, stemmed, of that sentence of source m, the QUESTION_FACT_WINDOW before it and the article's
+        title and outlet: what the sentence reports is about ("Eleven workers ... were taken to hospital" under "Fire
+        guts Wexley paint factory")."""
+        sentences, i = self._article(m).sentences, stated.index
+        return self._article(m).heading_stems.union(
+            *(sentence.word_stems for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1]))
 
     def names_near(self, m: int, stated: StatedAnswer) -> bool:
         """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW

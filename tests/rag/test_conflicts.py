@@ -1,17 +1,21 @@
 """Conflicting reports over a real store (real Chroma, real embeddings) of a corpus written for these tests
-(tests/conflict_corpus.py). The answers come from the scripted LLM (not a model): these tests are about Dateline's
-own logic, which adds the other sides after verification."""
+(tests/conflict_corpus.py), and over hand-made articles. The answers come from the scripted LLM or the test (not a
+model): these tests are about Dateline's own logic, which adds the other sides after verification."""
 
 import json
+from datetime import date
 
 import pytest
 
+from index.records import Article
 from rag.chat import ask
-from rag.compose import compose
-from rag.conflicts import disagreements
+from rag.compose import Passage, compose
+from rag.conflicts import add_other_sides, disagreements
 from rag.retrieve import retrieve
+from rag.verify import verify
 from tests.conflict_corpus import QUESTION, TOPIC, write_corpus
 from tests.conftest import ingested_index, invoke_cli
+from tests.embedding import embedder
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +99,25 @@ def test_sources_disagreements_from_the_cli_as_json_and_a_bad_topic_in_one_line(
                                                                                 "valley-times-landslide.md"}
     empty = invoke_cli("sources", "disagreements", " ", "--data-dir", str(settings.data_dir))
     assert empty.exit_code != 0 and empty.output.strip().count("\n") == 0 and "empty" in empty.output
+
+
+def test_a_side_may_say_what_it_counts_in_its_title_or_the_sentence_before():
+    """Hand-made articles (Dateline's own logic): "Eleven workers ... were taken to hospital" names no fire and no
+    factory, but its title and the sentence before it do; "About 40 people were working" counts something else."""
+    question = "How many people were taken to hospital after the fire at the Corvane paint factory in Wexley?"
+    first = Article(id="gazette.md", title="Sixteen treated after Corvane blaze", outlet="Gazette",
+                    published=date(2026, 3, 3), hash="1" * 64,
+                    text="Sixteen people were treated in hospital after a fire destroyed the Corvane paint factory "
+                         "in Wexley, the fire service said.")
+    other = Article(id="courier.md", title="Fire guts Wexley paint factory", outlet="Courier",
+                    published=date(2026, 3, 2), hash="2" * 64,
+                    text="A fire broke out at the Corvane paint factory in Wexley on Sunday night. Eleven workers "
+                         "from the night shift were taken to hospital with breathing problems. About 40 people "
+                         "were working when the alarm sounded.")
+    checked = verify("Sixteen people were taken to hospital after the fire at the Corvane factory in Wexley [1].",
+                     [Passage(1, first, [(0, len(first.text))], [1.0])], embedder(), question)
+    assert not checked.abstained, checked.reason
+    add_other_sides(checked, [other])
+    sides = [s for s in checked.sentences if s.side]
+    assert [s.side for s in sides] == ["differs"], checked.text
+    assert checked.citations[sides[0].citations[0] - 1].text.startswith("Eleven workers")
