@@ -146,6 +146,9 @@ MEASURES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
 COUNTED_THING = re.compile(r"^\s*how many (?P<things>(?:[a-z-]+ ){0,2}?[a-z-]+)(?: (?:in|of|at|on|from|for|to|by|with)"
                            r" [\w' -]+?)? (?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", re.I)
 UNNAMED_COUNTS = frozenset("people persons person times".split())
+# Words after a count that count people (rag/conflicts.py: "eleven workers" and "sixteen people" may be one count).
+PEOPLE_COUNTED = frozenset("people persons person workers worker residents resident passengers passenger patients "
+                           "patient employees employee staff".split())
 # Words that open a clause continuing the one before it, with no subject of its own: the two are one statement.
 # A preposition opens an adjunct, which also takes its verb from the clause before ("..., with President To Lam");
 # a relative word or a participle opens a clause with a verb of its own ("..., when he met Kim Jong Il").

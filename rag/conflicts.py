@@ -17,7 +17,6 @@ are not detected.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,18 +24,15 @@ from itertools import combinations, islice
 
 from index.chunk import sentence_spans
 from index.embed import embedder_for
-from index.lexicon import STOP_WORDS, stem
+from index.lexicon import PEOPLE_COUNTED, STOP_WORDS, stem
 from index.records import Article
 from index.store import Store
-from rag.facts import facts_of, spelling_variant, tokens
+from rag.facts import AMOUNT, facts_of, plain_number, spelling_variant, tokens
 from rag.labels import SIDE_LABELS
 from rag.records import AnswerSentence, Citation, Disagreement
 from rag.timeline import articles_about
 from rag.verify import KeyFacts, StatedAnswer, Verified, Verifier, with_markers
 
-# A count and the word after it, its unit ("4.2 million euros", "87.3%", "16-month").
-_COUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)*)[\s-]*(?:(?:million|billion|thousand|hundred)\s+)?"
-                    r"(?P<unit>%|[A-Za-z]+)?")
 COMPARED_KINDS = ("date", "number", "name", "place")  # the question kinds whose answers are compared
 SAME_TIME_DAYS = 1  # sources published on the same or the next day report the same moment: a difference conflicts
 MAX_SIDES = 2  # other sides added to one answer, best-ranked sources first
@@ -81,16 +77,19 @@ def _comparable(given: frozenset[str], values: frozenset[str], kind: str, units:
 
 
 def _units(text: str, values: frozenset[str]) -> set[str]:
-    """The words just after each of the counts in `text` ("4.2 million euros" -> "euro", "87.3%" -> "%"), stemmed;
-    a count followed by a word that is no unit ("reached 47, the agency said") gives none."""
+    """The words just after each of the counts in `text`, written in digits or words ("4.2 million euros" -> "euro",
+    "87.3%" -> "%", "Twelve people" -> "people"), stemmed, people counted under any name as one unit ("eleven
+    workers" and "sixteen people" are two counts of people; "two cars" is not one); a count followed by a word that
+    is no unit ("reached 47, the agency said") gives none."""
     found = set()
-    for match in _COUNT.finditer(text):
-        number = match["number"].replace(",", "").rstrip(".")
-        if number not in values:
+    for match in AMOUNT.finditer(text):
+        if plain_number(match["number"]) not in values:
             continue
-        unit = match["unit"]
-        if unit and (unit == "%" or unit.lower() not in STOP_WORDS):
-            found.add("%" if unit == "%" else stem(unit.lower()))
+        unit = "%" if match["percent"] else (match["unit"] or "").lower()
+        if unit in PEOPLE_COUNTED:
+            found.add("people")
+        elif unit == "%" or (unit and unit not in STOP_WORDS):
+            found.add(stem(unit))
     return found
 
 

@@ -103,7 +103,8 @@ def test_sources_disagreements_from_the_cli_as_json_and_a_bad_topic_in_one_line(
 
 def test_a_side_may_say_what_it_counts_in_its_title_or_the_sentence_before():
     """Hand-made articles (Dateline's own logic): "Eleven workers ... were taken to hospital" names no fire and no
-    factory, but its title and the sentence before it do; "About 40 people were working" counts something else."""
+    factory, but its title and the sentence before it do. "Two cars were taken away" counts no people: the unit of a
+    count written in words is read too ("Sixteen people", "Two cars")."""
     question = "How many people were taken to hospital after the fire at the Corvane paint factory in Wexley?"
     first = Article(id="gazette.md", title="Sixteen treated after Corvane blaze", outlet="Gazette",
                     published=date(2026, 3, 3), hash="1" * 64,
@@ -114,10 +115,13 @@ def test_a_side_may_say_what_it_counts_in_its_title_or_the_sentence_before():
                     text="A fire broke out at the Corvane paint factory in Wexley on Sunday night. Eleven workers "
                          "from the night shift were taken to hospital with breathing problems. About 40 people "
                          "were working when the alarm sounded.")
-    checked = verify("Sixteen people were taken to hospital after the fire at the Corvane factory in Wexley [1].",
-                     [Passage(1, first, [(0, len(first.text))], [1.0])], embedder(), question)
-    assert not checked.abstained, checked.reason
-    add_other_sides(checked, [other])
-    sides = [s for s in checked.sentences if s.side]
-    assert [s.side for s in sides] == ["differs"], checked.text
-    assert checked.citations[sides[0].citations[0] - 1].text.startswith("Eleven workers")
+    cars = Article(id="wire.md", title="Corvane factory fire in Wexley", outlet="Wire", published=date(2026, 3, 2),
+                   hash="3" * 64, text="A fire broke out at the Corvane paint factory in Wexley on Sunday night. Two "
+                                       "cars were taken away from the factory after the fire.")
+    answer = "Sixteen people were taken to hospital after the fire at the Corvane factory in Wexley [1]."
+    for others, side in (([other], "Eleven workers"), ([cars], None), ([cars, other], "Eleven workers")):
+        checked = verify(answer, [Passage(1, first, [(0, len(first.text))], [1.0])], embedder(), question)
+        assert not checked.abstained, checked.reason
+        add_other_sides(checked, others)
+        sides = [checked.citations[s.citations[0] - 1].text for s in checked.sentences if s.side]
+        assert [text.startswith(side) for text in sides] == ([True] if side else []), sides
