@@ -565,6 +565,26 @@ class Verifier:
                 | {stem(word) for word in known.published})
         return len(anchors & near) / len(anchors)
 
+    def as_meant(self, claim: Claim) -> Claim:
+        """The claim with the yes/no its own statement gives: "Yes, the talks ended without an agreement" to "Did
+        the talks end in an agreement?" is a small model's slip for "No, ...". When a "yes" stands before a
+        statement that restates the question and denies it, the answer is checked, and shown, as "No, <statement>";
+        the statement must still be stated, with its negation, by the span."""
+        if (self.question.kind == "yesno" and claim.says_yes and self._denies(claim)
+                and not self._yes_no_agrees(claim)):
+            return read_claim(f"{NO_WORDS[0].capitalize()}, {claim.body.lstrip()}")
+        return claim
+
+    def _denies(self, claim: Claim) -> bool:
+        """Whether the claim's statement restates the question with a negation the question does not have."""
+        question = self.question
+        asked = question.predicate
+        if not claim.body.strip(" .!?") or len(asked) < 2:
+            return False
+        restating = max((facts_of(text) for text in claim.statements), key=lambda facts: len(asked & facts.stems))
+        return (restating.negations > question.facts.negations
+                and len(asked & restating.stems) >= MIN_DENYING_RESTATED * len(asked))
+
     def _yes_no_agrees(self, claim: Claim) -> bool:
         """A "yes"/"no" before a statement that restates the question must agree with that statement: the clause
         that restates it, not the whole sentence ("Yes, the vaccine has not been approved for children because
@@ -729,7 +749,7 @@ def verify(answer_text: str, passages: list[Passage], embedder: Embedder, questi
         return Verified(ABSTENTION, [], [], True, "the model said the sources do not answer")
     asked = read_question(question, {p.article.outlet for p in passages if p.article.outlet})
     verifier = Verifier(passages, embedder, asked)
-    claims = [read_claim(text) for text, _ in parts]
+    claims = [verifier.as_meant(read_claim(text)) for text, _ in parts]
     vectors = verifier.embedder.embed([claim.body or claim.text for claim in claims])
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}

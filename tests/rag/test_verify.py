@@ -121,7 +121,6 @@ def test_yes_or_no_must_agree_with_the_negation_in_the_source():
     assert not check("No, no date had yet been agreed for the visit [1].", question).abstained
     deal = "Did the talks in Seoul produce a deal?"
     assert check("Yes, the talks in Seoul produced a deal [1].", deal).abstained
-    assert check("Yes, the talks in Seoul ended without a deal [1].", deal).abstained
     assert not check("No, the talks in Seoul ended without a deal [1].", deal).abstained
 
 
@@ -184,13 +183,15 @@ VACCINE = Article(id="vaccine.md", title="Malaria vaccine approved for adults", 
                        "groups have not finished, the regulator said on Wednesday.")
 
 
-def test_a_yes_whose_restating_clause_denies_the_question_is_rejected_whatever_follows_it():
+def test_a_yes_whose_restating_clause_denies_the_question_is_read_as_no_whatever_follows_it():
     passages = [whole(1, VACCINE)]
     question = "Has the Palvera malaria vaccine been approved for children?"
-    wrong = "Yes, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
-    assert verify(wrong, passages, embedder(), question).abstained
+    slip = "Yes, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
+    assert verify(slip, passages, embedder(), question).text.startswith("No, the Palvera malaria vaccine has not")
     right = "No, the Palvera malaria vaccine has not been approved for children because trials have not finished [1]."
     assert not verify(right, passages, embedder(), question).abstained
+    wrong = "Yes, the Palvera malaria vaccine has been approved for children [1]."
+    assert verify(wrong, passages, embedder(), question).abstained
 
 
 # "Marsh" is one letter from "March": a surname that a month must never stand for.
@@ -324,13 +325,22 @@ PORT_TALKS = Article(id="port.md", title="Kelmora port talks fail", outlet="Post
                                           "strike."))
 
 
-def test_a_yes_before_a_short_restatement_that_denies_the_question_is_rejected():
-    """The restatement repeats what is asked (the talks, ending, an agreement), not the names and date that say which
-    talks: it is still a restatement, and its "without" denies the question."""
-    question = ("Did the talks between the Kelmora Port Authority and the dockworkers' union on 2 June 2026 end in "
-                "an agreement?")
-    assert check("Yes, the talks ended without an agreement [1].", question, [whole(1, PORT_TALKS)]).abstained
-    assert not check("No, the talks ended without an agreement [1].", question, [whole(1, PORT_TALKS)]).abstained
+@pytest.mark.parametrize("question, answer", [
+    ("Did the talks between the Kelmora Port Authority and the dockworkers' union on 2 June 2026 end in an "
+     "agreement?", "Yes, the talks ended without an agreement [1]."),
+    ("Did the talks in Seoul produce a deal?", "Yes, the talks in Seoul ended without a deal [1]."),
+])
+def test_a_yes_before_a_restatement_that_denies_the_question_is_read_and_shown_as_no(question, answer):
+    """The restatement repeats what is asked (the talks, ending, an agreement), not always the names and date that
+    say which talks: it is still a restatement, and its "without" denies the question, so the answer it gives is
+    "No" (a small model's slip). The statement is still checked against the span, negation included."""
+    passages = [whole(1, PORT_TALKS), whole(2, SEED)]
+    checked = check(answer, question, passages)
+    assert not checked.abstained, checked.reason
+    assert checked.sentences[0].verified and checked.text.startswith("No, the talks")
+    assert check(answer.replace("without", "with"), question, passages).abstained  # "Yes, ... with a deal" is not
+    denied = "Had a date been agreed for Putin's visit?"                           # stated by either span
+    assert check("Yes, a date had not been agreed for the visit [1].", denied).text.startswith("No, a date")
 
 
 @pytest.mark.parametrize("text, says_yes", [("No one has died in the floods.", None), ("No date was set.", None),
