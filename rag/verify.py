@@ -283,21 +283,21 @@ class Verifier:
             self._vectors[n] = self.embedder.embed([article.text[s.start:s.end] for s in sentences])
         return self._vectors[n]
 
-    def add_unread(self, articles: list[Article]) -> list[int]:
-        """Add articles that retrieval found but the model was not shown as sources after the last [n]: the
-        answer cites none of them, but rag/conflicts.py looks in them for other sides (composition keeps an article
-        only when its best sentence scores near the best source's, and a differing report often does not)."""
-        shown = {passage.article.id for passage in self.passages.values()}
-        added = []
+    def add_unread(self, articles: list[Article], limit: int) -> None:
+        """Add up to `limit` of `articles` that are not sources yet as sources after the last [n]: articles
+        retrieval found but the model was not shown. The answer cites none of them, but rag/conflicts.py looks in
+        them for other sides (composition keeps an article only when its best sentence scores near the best
+        source's, and a differing report often does not)."""
+        known = {passage.article.id for passage in self.passages.values()}
         for article in articles:
-            if article.id in shown:
-                continue
-            shown.add(article.id)
-            n = max(self.passages, default=0) + 1
-            spans = sentence_spans(article.text)
-            self.passages[n] = Passage(n, article, spans, [0.0] * len(spans))
-            added.append(n)
-        return added
+            if limit <= 0:
+                return
+            if article.id not in known:
+                known.add(article.id)
+                n = max(self.passages, default=0) + 1
+                spans = sentence_spans(article.text)
+                self.passages[n] = Passage(n, article, spans, [0.0] * len(spans))
+                limit -= 1
 
     def written(self, name: tuple[str, ...]) -> bool:
         """A full name some article here (or the question) writes as it is, not assembled from parts."""
@@ -577,23 +577,29 @@ class Verifier:
 
     def _denies(self, claim: Claim) -> bool:
         """Whether the claim's statement restates the question with a negation the question does not have."""
-        question = self.question
-        asked = question.predicate
-        if not claim.body.strip(" .!?") or len(asked) < 2:
-            return False
-        restating = max((facts_of(text) for text in claim.statements), key=lambda facts: len(asked & facts.stems))
-        return (restating.negations > question.facts.negations
+        restating = self._restating(claim)
+        asked = self.question.predicate
+        return (restating is not None and restating.negations > self.question.facts.negations
                 and len(asked & restating.stems) >= MIN_DENYING_RESTATED * len(asked))
+
+    def _restating(self, claim: Claim) -> Facts | None:
+        """The facts of the claim's clause most like what the question asks of its subject; None for a bare yes/no
+        or a question that asks too little to restate."""
+        asked = self.question.predicate
+        if not claim.body.strip(" .!?") or len(asked) < 2:
+            return None
+        return max((facts_of(text) for text in claim.statements), key=lambda facts: len(asked & facts.stems))
 
     def _yes_no_agrees(self, claim: Claim) -> bool:
         """A "yes"/"no" before a statement that restates the question must agree with that statement: the clause
         that restates it, not the whole sentence ("Yes, the vaccine has not been approved for children because
         trials have not finished" denies the question in its first clause; the second negation is another matter)."""
         question = self.question
-        asked = question.predicate  # what it asks of its subject: "the talks ended without an agreement" restates
-        if claim.says_yes is None or not claim.body.strip(" .!?") or len(asked) < 2:  # it, without the names and date
+        # What it asks of its subject: "the talks ended without an agreement" restates it without names and date.
+        asked = question.predicate
+        restating = self._restating(claim)
+        if claim.says_yes is None or restating is None:
             return True
-        restating = max((facts_of(text) for text in claim.statements), key=lambda facts: len(asked & facts.stems))
         agrees = (question.facts.negations + (not claim.says_yes)) % 2 == restating.negations % 2
         denying = claim.says_yes and restating.negations > question.facts.negations
         if len(asked & restating.stems) < (MIN_DENYING_RESTATED if denying else MIN_RESTATED) * len(asked):
