@@ -9,7 +9,8 @@ in common, a date neither contains, another spelling of the name) is another sid
 quote of that sentence, cited to it, so the span backs it by construction, and said for what it is:
 - "differs": another source published within SAME_TIME_DAYS of the answer's source, which reports otherwise;
 - "newer" / "earlier": a source published later or earlier: a change over time, not a conflict, and which is newer
-  is said (for a "last"/"latest" question the newest source's answer is the answer, so older ones are not added);
+  is said (for a "last"/"latest" question the newest source's answer is the answer, so older ones are not added;
+  for a question about one day, "by 17 February", neither is: they report other moments);
 Only dates, numbers, names and places are compared: differing characterisations ("intended to" / "was willing to")
 are not detected.
 """
@@ -132,8 +133,8 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
         if any(passage.article.id == article.id for article in answered):
             continue
         relation = _relation(passage.article, answered, verifier.question.latest)
-        if relation is None:
-            continue
+        if relation is None or (relation != "differs" and verifier.question.names_day):
+            continue  # asked about one day ("by 17 February"), a report of another moment answers another question
         for stated in verifier.answers_in(n):
             values = _values(stated.keys, kind)
             units = (answer_units, _units(passage.article.text[stated.start:stated.end], values))

@@ -39,6 +39,12 @@ class Question:
         return frozenset(stem(word) for word in self.facts.name_words)
 
     @property
+    def names_day(self) -> bool:
+        """Whether it names a day ("on 22 September 2025", "by 17 February"): it asks about that moment, not a
+        month or a year, which an article may report from inside ("met Putin in January 2024")."""
+        return any(len(number) <= 2 for number in self.facts.date_numbers)
+
+    @property
     def predicate(self) -> frozenset[str]:
         """The topic words that are not names: what is asked of them ("visit", "meet", "summon")."""
         return self.topic - self.name_stems

@@ -382,10 +382,8 @@ class Verifier:
         # article's title or outlet ("Governor Helena Marsh declared..." under "Dunmore floods: ...").
         repeated = specific & (set(asked.numbers) | set(asked.months) | set(asked.name_words))
         # The day the question names ("on 22 September 2025") is stated near the answer or is the article's date,
-        # whether or not the claim repeats it: a 15 September count does not answer for 22 September. (A month or a
-        # year names a period, which an article may report from inside it: "met Putin in January 2024".)
-        named_day = any(len(number) <= 2 for number in asked.date_numbers)
-        moment = set(asked.date_numbers) | set(asked.months) if named_day else set()
+        # whether or not the claim repeats it: a 15 September count does not answer for 22 September.
+        moment = set(asked.date_numbers) | set(asked.months) if self.question.names_day else set()
         specific -= repeated
         keys = key_facts(claim, self.question)
         # A first name must not pull in a longer span, and the words that frame the answer ("The Continental Observer

@@ -62,6 +62,15 @@ def test_a_side_is_found_in_a_retrieved_article_the_model_was_not_shown(conflict
     assert "marden-floods.md" not in {c.source for c in answer.citations}
 
 
+def test_asked_about_one_day_only_a_report_of_that_moment_is_another_side(conflict_index, scripted_llm):
+    settings, store = conflict_index
+    scripted_llm.reply("The landslide in Tolvic had killed 23 people by 14 April 2026 [1].", "23")
+    answer = ask("How many people had died in the Tolvic landslide by 14 April 2026?", store, settings,
+                 llm_spec="scripted")
+    assert answer.sentences[0].verified, answer.answer
+    assert [s.side for s in answer.sentences if s.side] == ["differs"], answer.answer  # not the 28 April toll
+
+
 def test_an_answer_that_already_gives_each_value_gets_no_other_side(conflict_index, scripted_llm):
     settings, store = conflict_index
     scripted_llm.reply("The landslide in Tolvic killed 23 people [1]. The toll rose to 35 [2]. "
