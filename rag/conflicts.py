@@ -1,8 +1,8 @@
 """Conflicting reports: when the sources answer a question differently, the answer says so, citing each side.
 
-After verification, every source the model read that the answer does not cite — and up to MAX_UNREAD retrieved
-articles composition left out of the prompt (a differing report's best sentence often scores too far below the best
-source's to be shown) — is searched for a sentence that states an answer to the question (the verifier's
+After verification, every source the model read that the answer does not cite — and, unless the question asks for
+the latest state, up to MAX_UNREAD retrieved articles composition left out of the prompt (a differing report's best
+sentence often scores too far below the best source's to be shown) — is searched for a sentence that states an answer to the question (the verifier's
 `answers_in`: a fact of the kind asked, in a clause about the question's subject and predicate, with the question's
 names near it). A sentence whose answer differs from the verified answer's (counts of the same unit with no number
 in common, a date neither contains, another spelling of the name) is another side. It is added to the answer as a
@@ -149,11 +149,15 @@ def _other_answers(checked: Verified, verifier: Verifier) -> Iterator[tuple[str,
 
 def add_other_sides(checked: Verified, retrieved: list[Article] = ()) -> None:
     """Append to a verified answer, as quoted and cited sentences, up to MAX_SIDES sources that answer its question
-    otherwise: the sources the model read, then up to MAX_UNREAD `retrieved` articles (best first) it was not shown."""
+    otherwise: the sources the model read, then up to MAX_UNREAD `retrieved` articles (best first) it was not shown,
+    unless it asks for the latest state. Then composition chose the newest relevant reports, the newest answer is
+    the answer, and an unread report is older or undated: not another side ("a rare visit by Kim Jong Un to the
+    Russian Far East last September", from an undated article, is no other date of Putin's last visit to Pyongyang)."""
     verifier = checked.verifier
     if checked.abstained or verifier is None or verifier.question.kind not in COMPARED_KINDS:
         return
-    verifier.add_unread(retrieved, MAX_UNREAD)
+    if not verifier.question.latest:  # asked "last"/"latest", composition already showed the newest reports
+        verifier.add_unread(retrieved, MAX_UNREAD)
     for relation, article, stated in islice(_other_answers(checked, verifier), MAX_SIDES):
         citation = Citation.of_span(len(checked.citations) + 1, article, stated.start, stated.end)
         checked.citations.append(citation)
