@@ -4,9 +4,10 @@ After verification, every source the model read that the answer does not cite â€
 the latest state, up to MAX_UNREAD retrieved articles composition left out of the prompt (a differing report's best
 sentence often scores too far below the best source's to be shown) â€” is searched for a sentence that states an
 answer to the question (the verifier's `answers_in`: a fact of the kind asked, in a clause about the question's
-subject and predicate, with the question's names near it). A sentence whose answer differs from the verified answer's (counts of the same unit with no number
-in common, a date neither contains, another spelling of the name) is another side. It is added to the answer as a
-quote of that sentence, cited to it, so the span backs it by construction, and said for what it is:
+subject and predicate, with the question's names near it). A sentence whose answer differs from the verified
+answer's (counts of the same unit with no number in common, a date neither contains, another spelling of the name)
+is another side. It is added to the answer as a quote of that sentence, cited to it, so the span backs it by
+construction, and said for what it is:
 - "differs": another source published within SAME_TIME_DAYS of the answer's source, which reports otherwise;
 - "newer" / "earlier": a source published later or earlier: a change over time, not a conflict, and which is newer
   is said (for a "last"/"latest" question the newest source's answer is the answer, so older ones are not added;
