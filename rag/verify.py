@@ -343,18 +343,18 @@ class Verifier:
         """The words, stemmed, of that sentence of source m, the QUESTION_FACT_WINDOW before it and the article's
         title and outlet: what the sentence reports is about ("Eleven workers ... were taken to hospital" under "Fire
         guts Wexley paint factory")."""
-        sentences, i = self._article(m).sentences, stated.index
-        return self._article(m).heading_stems.union(
-            *(sentence.word_stems for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1]))
+        return self._article(m).heading_stems.union(*(s.word_stems for s in self._leading_up_to(m, stated)))
 
     def names_near(self, m: int, stated: StatedAnswer) -> bool:
         """Whether the question's own names are stated in that sentence of source m, the QUESTION_FACT_WINDOW
         before it or the article's title and outlet: another source's answer must be about the same people and
         places (the Serrat earthquake's toll, not the Dunmore floods')."""
-        sentences, i = self._article(m).sentences, stated.index
-        window = {w for sentence in sentences[max(0, i - QUESTION_FACT_WINDOW):i + 1] for w in sentence.words}
-        window |= self._article(m).heading
+        window = self._article(m).heading.union(*(s.words for s in self._leading_up_to(m, stated)))
         return all(stated_word(word, window) for word in self.question.facts.name_words)
+
+    def _leading_up_to(self, m: int, stated: StatedAnswer) -> list[_Sentence]:
+        """That sentence of source m and the QUESTION_FACT_WINDOW sentences before it."""
+        return self._article(m).sentences[max(0, stated.index - QUESTION_FACT_WINDOW):stated.index + 1]
 
     def _says_predicate_of(self, sentence: _Sentence, keys: KeyFacts) -> bool:
         """Whether a clause of `sentence` states one of the facts together with what the question asks of it
@@ -568,17 +568,12 @@ class Verifier:
         the talks end in an agreement?" is a small model's slip for "No, ...". When a "yes" stands before a
         statement that restates the question and denies it, the answer is checked, and shown, as "No, <statement>";
         the statement must still be stated, with its negation, by the span."""
-        if (self.question.kind == "yesno" and claim.says_yes and self._denies(claim)
-                and not self._yes_no_agrees(claim)):
+        restating = self._restating(claim)
+        denies = restating is not None and restating.negations > self.question.facts.negations
+        # _yes_no_agrees holds such a "yes" to restating MIN_DENYING_RESTATED of the question, and then to agreeing
+        if self.question.kind == "yesno" and claim.says_yes and denies and not self._yes_no_agrees(claim):
             return read_claim(f"{NO_WORDS[0].capitalize()}, {claim.body.lstrip()}")
         return claim
-
-    def _denies(self, claim: Claim) -> bool:
-        """Whether the claim's statement restates the question with a negation the question does not have."""
-        restating = self._restating(claim)
-        asked = self.question.predicate
-        return (restating is not None and restating.negations > self.question.facts.negations
-                and len(asked & restating.stems) >= MIN_DENYING_RESTATED * len(asked))
 
     def _restating(self, claim: Claim) -> Facts | None:
         """The facts of the claim's clause most like what the question asks of its subject; None for a bare yes/no

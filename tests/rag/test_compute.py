@@ -90,7 +90,8 @@ def test_an_answer_giving_no_value_or_several_gives_no_operand(text, question):
     assert operand_of(_part(text), question) is None
 
 
-@pytest.mark.parametrize("side, operand", [("newer", date(2025, 5, 8)), ("earlier", date(2025, 5, 8)), ("differs", None)])
+@pytest.mark.parametrize("side, operand", [("newer", date(2025, 5, 8)), ("earlier", date(2025, 5, 8)),
+                                           ("differs", None)])
 def test_a_report_over_time_added_beside_the_value_is_not_another_value_but_a_differing_one_is(side, operand):
     """"A newer report ... says: a second round ended on 19 June" beside the first round's end is a change over time
     (rag/conflicts.py); another outlet's date for the same moment makes the value ambiguous."""
