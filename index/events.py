@@ -2,9 +2,10 @@
 
 Found at ingest time and kept with the chunks (index/store.py), so a timeline question costs retrieval and a
 lookup. The date is the event's, not the article's: "last September" in a 21 January 2024 article is September 2023,
-"the last visit was in July 2000" is July 2000. A sentence gives one event, dated by the most precise date it states
-(a day before a month before a year; the first of equals): "After taking over in 1999, Putin visited Pyongyang in
-July 2000" is July 2000.
+"the last visit was in July 2000" is July 2000. A sentence gives one event, dated by a date of its own news before one of a clause that
+tells of something else ("certified the result on Monday, confirming a runoff on Sunday, 18 May" is Monday), then by
+the most precise date it states (a day before a month before a year; the first of equals): "After taking over in
+1999, Putin visited Pyongyang in July 2000" is July 2000.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import NamedTuple
 
 from index.chunk import sentence_spans
 from index.dates import relative_dates
-from index.lexicon import DATELINE_WORDS, MONTH_ABBREVIATIONS, MONTH_NUMBERS, YEAR, content_words
+from index.lexicon import (ADJUNCT_OPENERS, DATELINE_WORDS, MONTH_ABBREVIATIONS, MONTH_NUMBERS, SUBORDINATE_OPENERS,
+                           YEAR, content_words)
 from index.records import Article, DatedEvent
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}  # lower is more precise
@@ -122,6 +124,25 @@ def _news_words(sentence: str, mentions: list[DateMention]) -> set[str]:
     return {w for w in content_words(sentence) if w not in DATELINE_WORDS and not w.isdigit()}
 
 
+_CLAUSE_CUT = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+_WORD = re.compile(r"[^\W\d_]+")
+APPOSITION_WORDS = 4  # a piece this short between commas belongs to the clause before it ("on Sunday, 18 May")
+
+
+def _subordinate(sentence: str, position: int) -> bool:
+    """Whether the clause holding `position` tells of something besides the sentence's own news: it opens with a
+    SUBORDINATE_OPENERS word or a participle ("confirming a runoff on Sunday"). A short piece such as a date in
+    apposition belongs to the clause before it."""
+    cuts = [0] + [match.end() for match in _CLAUSE_CUT.finditer(sentence)]
+    pieces = [(start, end) for start, end in zip(cuts, cuts[1:] + [len(sentence)])]
+    k = max(i for i, (start, _) in enumerate(pieces) if start <= position)
+    while k > 0 and len(sentence[pieces[k][0]:pieces[k][1]].split()) <= APPOSITION_WORDS:
+        k -= 1
+    opener = next(iter(_WORD.findall(sentence[pieces[k][0]:pieces[k][1]].lower())), "")
+    return opener in SUBORDINATE_OPENERS or (opener.endswith("ing") and len(opener) > 4
+                                             and opener not in ADJUNCT_OPENERS)
+
+
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 
 
@@ -131,8 +152,8 @@ def _quoted(sentence: str) -> list[tuple[int, int]]:
 
 
 def dated_events(article: Article) -> list[DatedEvent]:
-    """One event per sentence that states a date, dated by its most precise date; of equals, one written out in
-    full before one relative to the article ("up from 14 on Friday, the service said on Monday, 15 September").
+    """One event per sentence that states a date, dated by a date of its own news (`_subordinate`), the most precise
+    of those; of equals, one written out in full before one relative to the article.
     A date inside a quotation is what someone said, not when something happened ("a job next year")."""
     events = []
     for start, end in sentence_spans(article.text):
@@ -142,7 +163,8 @@ def dated_events(article: Article) -> list[DatedEvent]:
                     if not any(s <= m.position < e for s, e in quoted)]
         if not mentions or len(_news_words(sentence, mentions)) < MIN_EVENT_WORDS:
             continue
-        best = min(mentions, key=lambda m: (PRECISION_RANK[m.precision], m.relative, m.position))
+        best = min(mentions, key=lambda m: (PRECISION_RANK[m.precision], _subordinate(sentence, m.position),
+                                              m.relative, m.position))
         events.append(DatedEvent(article_id=article.id, start=start, end=end, day=best.day, precision=best.precision,
                                  said=best.said.strip()))
     return events

@@ -155,6 +155,12 @@ PEOPLE_COUNTED = frozenset("people persons person workers worker residents resid
 ADJUNCT_OPENERS = frozenset("at in on near to from with for during inside outside by".split())
 CLAUSE_CONTINUATIONS = ADJUNCT_OPENERS | frozenset(
     "that when where who whom whose which after before including".split())
+# Words that open a clause telling of something besides the sentence's own news, whose date is not the event's:
+# "certified the result on Monday, confirming a runoff on Sunday, 18 May", "up from 14 on Friday", "after talks on
+# Monday" (index/events.py; a word ending in "-ing" opens one too).
+SUBORDINATE_OPENERS = frozenset(
+    "after before following which who whom whose compared up down than while whereas although though unlike "
+    "according".split())
 # Prepositions that put a place after them: the answer to "where" is the name after one of these.
 LOCATIVES = frozenset("in at to from near into inside outside across".split())
 # Verbs that carry little of their own: a question's "receive a fine" is restated by a source's "pay a fine", so an

@@ -67,7 +67,7 @@ CREATE INDEX IF NOT EXISTS events_by_article ON events(article_id);
 LEXICAL = "fts5"  # the lexical index's kind, recorded in `meta`; an older manifest (a bm25s index beside it) is
 # converted once when opened
 DUPLICATES = "lsh-bands"  # how duplicate candidates are found, recorded in `meta`; older manifests get band keys once
-EVENTS = "events-2"  # how dated events are found, recorded in `meta`; a manifest from before (or an older rule) gets
+EVENTS = "events-3"  # how dated events are found, recorded in `meta`; a manifest from before (or an older rule) gets
 # every article's events found again once
 
 

@@ -36,6 +36,13 @@ def test_of_two_days_the_one_written_out_dates_the_event():
     assert [label for label, _ in _events(text, date(2025, 9, 15))] == ["15 Sep 2025"]
 
 
+def test_of_two_days_the_one_of_the_sentences_own_news_dates_the_event():
+    text = ("Kelmora's electoral commission certified the result of the first round on Monday, confirming a runoff "
+            "on Sunday, 18 May.\n"
+            "After talks on Monday, 5 May, the two sides signed the agreement on Tuesday.")
+    assert [label for label, _ in _events(text, date(2025, 5, 6))] == ["5 May 2025", "6 May 2025"]
+
+
 def test_approximate_dates_say_so_and_future_ones_keep_their_year():
     text = ("The parliament is expected to vote in September on the treaty that both sides agreed.\n"
             "Work on the dam began in mid-June 2024 and is due to finish in early 2026 at the latest.")
