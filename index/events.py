@@ -2,10 +2,10 @@
 
 Found at ingest time and kept with the chunks (index/store.py), so a timeline question costs retrieval and a
 lookup. The date is the event's, not the article's: "last September" in a 21 January 2024 article is September 2023,
-"the last visit was in July 2000" is July 2000. A sentence gives one event, dated by a date of its own news before one of a clause that
-tells of something else ("certified the result on Monday, confirming a runoff on Sunday, 18 May" is Monday), then by
-the most precise date it states (a day before a month before a year; the first of equals): "After taking over in
-1999, Putin visited Pyongyang in July 2000" is July 2000.
+"the last visit was in July 2000" is July 2000. A sentence gives one event, dated by the most precise date it states
+(a day before a month before a year): "After taking over in 1999, Putin visited Pyongyang in July 2000" is July 2000.
+Of equally precise dates, one of the sentence's own news comes before one of a clause that tells of something else
+("certified the result on Monday, confirming a runoff on Sunday, 18 May" is Monday), then the first.
 """
 
 from __future__ import annotations
@@ -152,8 +152,8 @@ def _quoted(sentence: str) -> list[tuple[int, int]]:
 
 
 def dated_events(article: Article) -> list[DatedEvent]:
-    """One event per sentence that states a date, dated by a date of its own news (`_subordinate`), the most precise
-    of those; of equals, one written out in full before one relative to the article.
+    """One event per sentence that states a date, dated by its most precise date; of equals, one of the sentence's
+    own news (`_subordinate`), then one written out in full before one relative to the article.
     A date inside a quotation is what someone said, not when something happened ("a job next year")."""
     events = []
     for start, end in sentence_spans(article.text):
